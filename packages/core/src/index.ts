@@ -1,0 +1,36 @@
+export type {
+  AsyncBackend,
+  Backend,
+  BackendEntry,
+  BackendFactory,
+  BackendFlags,
+  BackendResult,
+  ChangeSet,
+  CommitCheck,
+  CommitRequest,
+  CommitResult,
+  CommitWrite,
+  EntryPage,
+  KeyPage,
+  ListedEntry,
+  ListOptions,
+  LoadFilter,
+  MaybePromise,
+  StoreInfo,
+  StoreSnapshot,
+  SyncBackend,
+  WriteOptions,
+} from "./backend.ts";
+export { isSyncBackend } from "./backend.ts";
+export { decodeValue, encodeValue, RICH_ENCODING_MARK } from "./codec/codec.ts";
+export type { StoreErrorCode, StoreErrorOptions } from "./errors.ts";
+export { createError, createRequiredError, ERROR_CODES, isStoreError, StoreError } from "./errors.ts";
+export type { StoreLimits } from "./limits.ts";
+export { DEFAULT_LIMITS } from "./limits.ts";
+export type { MemoryBackendOptions } from "./memory/memory-backend.ts";
+export { memoryBackend } from "./memory/memory-backend.ts";
+export { isReservedKey, RESERVED_KEYS } from "./reserved.ts";
+export { backendOf, close, createAsyncStore, createStore, flush, isStore, openStore, refresh } from "./store/lifecycle.ts";
+export type { StoreOptions } from "./store/options.ts";
+export type { SetOptions } from "./store/store-core.ts";
+export type { AsyncDataStore, AtomicMethods, DataStore, StoreKey, StoreMethods, StoreValue, UpdateRecipe } from "./store/types.ts";

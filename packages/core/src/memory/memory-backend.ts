@@ -1,0 +1,220 @@
+import type {
+  BackendEntry,
+  BackendFactory,
+  CommitRequest,
+  CommitResult,
+  EntryPage,
+  KeyPage,
+  ListOptions,
+  LoadFilter,
+  StoreInfo,
+  StoreSnapshot,
+  SyncBackend,
+  WriteOptions,
+} from "../backend.ts";
+import { createError } from "../errors.ts";
+import { MemoryTable } from "./memory-table.ts";
+
+const BACKEND_NAME = "memory";
+
+/** Options of the memory backend. */
+export interface MemoryBackendOptions {
+  /** The clock, in epoch milliseconds; tests may pass a fake one. @default Date.now */
+  now?: () => number;
+}
+
+/** How many commit results are kept for idempotency tokens. */
+const TOKEN_MEMORY = 10_000;
+
+function limitError(maxKeys: number) {
+  return createError(
+    BACKEND_NAME,
+    "LIMIT_EXCEEDED",
+    `The store would hold more than ${maxKeys} keys (option limits.maxKeys). Nothing was written.`,
+  );
+}
+
+function matchesFilter(key: string, filter: LoadFilter | undefined): boolean {
+  if (filter === undefined || (filter.keys === undefined && filter.prefixes === undefined)) return true;
+  if (filter.keys?.includes(key)) return true;
+  return filter.prefixes?.some((prefix) => key.startsWith(prefix)) ?? false;
+}
+
+/** The in-process reference backend: synchronous, with TTLs, versions and atomic commits. Data lives as long as the object. */
+export const memoryBackend: BackendFactory<MemoryBackendOptions | undefined, true> = (options) => {
+  const now = options?.now ?? Date.now;
+  const tables = new Map<string, MemoryTable>();
+  const tokens = new Map<string, CommitResult>();
+  // One counter for every store, so a dropped and re-created store never reuses a version.
+  let clock = 0;
+
+  const existing = (store: string): MemoryTable | undefined => tables.get(store);
+  const table = (store: string): MemoryTable => {
+    let found = tables.get(store);
+    if (found === undefined) {
+      found = new MemoryTable(now);
+      found.version = clock;
+      tables.set(store, found);
+    }
+    return found;
+  };
+  const bump = (t: MemoryTable): number => {
+    t.version = ++clock;
+    return t.version;
+  };
+  const expiry = (ttlMs: number | null | undefined): number | null =>
+    ttlMs === null || ttlMs === undefined ? null : now() + ttlMs;
+  const entryOf = (t: MemoryTable | undefined, key: string): BackendEntry | undefined => t?.live(key);
+  const page = (store: string, options: ListOptions | undefined) =>
+    existing(store)?.page(options) ?? { slots: [], cursor: null };
+
+  const backend: SyncBackend = {
+    name: BACKEND_NAME,
+    flags: { sync: true, ordered: true, persistent: false },
+
+    get: (store, key) => entryOf(existing(store), key),
+    getMany: (store, keys) => {
+      const t = existing(store);
+      return keys.map((key) => entryOf(t, key));
+    },
+    has: (store, key) => existing(store)?.live(key) !== undefined,
+
+    set(store, key, value, writeOptions?: WriteOptions) {
+      const t = table(store);
+      const previous = t.live(key);
+      if (previous === undefined && !t.fits(1, writeOptions?.maxKeys)) throw limitError(writeOptions?.maxKeys ?? 0);
+      const keep = writeOptions?.keepTtl === true && writeOptions.ttlMs === undefined;
+      const expiresAt = keep ? (previous?.expiresAt ?? null) : expiry(writeOptions?.ttlMs);
+      t.write(key, value, bump(t), expiresAt);
+      return t.version;
+    },
+    setMany(store, entries, writeOptions) {
+      const t = table(store);
+      const fresh = new Set(entries.filter((e) => t.live(e.key) === undefined).map((e) => e.key));
+      if (!t.fits(fresh.size, writeOptions?.maxKeys)) throw limitError(writeOptions?.maxKeys ?? 0);
+      const version = bump(t);
+      for (const e of entries) t.write(e.key, e.value, version, expiry(e.ttlMs));
+      return version;
+    },
+    delete(store, key) {
+      const t = existing(store);
+      if (t?.live(key) === undefined) return false;
+      return t.remove(key, bump(t));
+    },
+    deleteMany(store, keys) {
+      const t = existing(store);
+      if (t === undefined) return keys.map(() => false);
+      const live = keys.map((key) => t.live(key) !== undefined);
+      if (!live.includes(true)) return live;
+      const version = bump(t);
+      return keys.map((key) => t.remove(key, version));
+    },
+
+    listKeys(store, options): KeyPage {
+      const { slots, cursor } = page(store, options);
+      return { keys: slots.map((s) => s.key), cursor };
+    },
+    listEntries(store, options): EntryPage {
+      const { slots, cursor } = page(store, options);
+      return { entries: slots, cursor };
+    },
+    count: (store) => existing(store)?.liveCount() ?? 0,
+    clear(store) {
+      const t = existing(store);
+      if (t === undefined || t.liveCount() === 0) return;
+      t.removeAll(bump(t));
+    },
+    getTtl(store, key) {
+      const slot = existing(store)?.live(key);
+      if (slot === undefined) return undefined;
+      return slot.expiresAt === null ? null : Math.max(0, slot.expiresAt - now());
+    },
+    setTtl(store, key, ttlMs) {
+      const t = existing(store);
+      const slot = t?.live(key);
+      if (t === undefined || slot === undefined) return false;
+      t.retime(key, slot, expiry(ttlMs), bump(t));
+      return true;
+    },
+
+    version: (store) => existing(store)?.version ?? 0,
+    changes: (store, since) =>
+      existing(store)?.changesSince(since) ?? { version: 0, entries: [], deleted: [], reset: since !== 0 },
+    load(store, filter): StoreSnapshot {
+      const t = existing(store);
+      if (t === undefined) return { version: 0, entries: [] };
+      const entries = t.page({ limit: Number.MAX_SAFE_INTEGER }).slots.filter((e) => matchesFilter(e.key, filter));
+      return { version: t.version, entries };
+    },
+    commit(store, request: CommitRequest): CommitResult {
+      if (request.token !== undefined) {
+        const earlier = tokens.get(request.token);
+        if (earlier !== undefined) return earlier;
+      }
+      const result = applyCommit(store, request);
+      if (request.token !== undefined) {
+        tokens.set(request.token, result);
+        if (tokens.size > TOKEN_MEMORY) tokens.delete(tokens.keys().next().value as string);
+      }
+      return result;
+    },
+
+    listStores(): StoreInfo[] {
+      return [...tables.entries()]
+        .map(([name, t]) => ({ name, size: t.liveCount() }))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    },
+    createStore(store) {
+      if (tables.has(store)) return false;
+      table(store);
+      return true;
+    },
+    hasStore: (store) => tables.has(store),
+    renameStore(from, to) {
+      const t = tables.get(from);
+      if (t === undefined) throw createError(BACKEND_NAME, "STORE_NOT_FOUND", `There is no store named "${from}".`);
+      if (from === to) return;
+      if (tables.has(to)) throw createError(BACKEND_NAME, "STORE_EXISTS", `A store named "${to}" exists already.`);
+      tables.delete(from);
+      tables.set(to, t);
+      bump(t);
+    },
+    dropStore: (store) => tables.delete(store),
+    dispose() {
+      tables.clear();
+      tokens.clear();
+    },
+  };
+
+  function applyCommit(store: string, request: CommitRequest): CommitResult {
+    const t = table(store);
+    const conflicts = request.checks
+      .filter((check) => (t.live(check.key)?.version ?? null) !== check.version)
+      .map((check) => check.key);
+    if (conflicts.length > 0) return { ok: false, conflicts };
+    // Count what the store would hold after the writes, before writing anything.
+    const after = new Map<string, boolean>();
+    for (const write of request.writes) after.set(write.key, write.type === "set");
+    let added = 0;
+    for (const [key, present] of after) {
+      const live = t.live(key) !== undefined;
+      if (present && !live) added++;
+      else if (!present && live) added--;
+    }
+    if (added > 0 && !t.fits(added, request.maxKeys)) throw limitError(request.maxKeys ?? 0);
+    const version = bump(t);
+    for (const write of request.writes) {
+      if (write.type === "delete") {
+        t.remove(write.key, version);
+        continue;
+      }
+      const keep = write.keepTtl === true && write.ttlMs === undefined;
+      const expiresAt = keep ? (t.live(write.key)?.expiresAt ?? null) : expiry(write.ttlMs);
+      t.write(write.key, write.value, version, expiresAt);
+    }
+    const changes = request.since === undefined ? undefined : t.changesSince(request.since);
+    return changes === undefined ? { ok: true, version } : { ok: true, version, changes };
+  }
+
+  return backend;
+};

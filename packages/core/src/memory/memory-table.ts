@@ -1,0 +1,180 @@
+import type { BackendEntry, ChangeSet, ListedEntry, ListOptions } from "../backend.ts";
+
+/** A stored record; replaced, never mutated, so an entry handed out never changes under its reader. */
+interface Slot extends BackendEntry {
+  /** Insertion sequence: listing order and paging cursor. A delete + re-insert gets a new one. */
+  readonly seq: number;
+}
+
+/** How many deletions are remembered for `changes`; older ones make `changes` answer `reset`. */
+const TOMBSTONE_LIMIT = 10_000;
+
+/**
+ * One store's records in memory: a Map for lookups plus an insertion-ordered index for stable paged
+ * listing (a cursor is the last sequence number returned, so concurrent writes never repeat or skip
+ * a key that stays), expiry bookkeeping and a bounded log of deletions for `changes`.
+ */
+export class MemoryTable {
+  readonly slots = new Map<string, Slot>();
+  version = 0;
+  private nextSeq = 1;
+  /** Insertion index, sorted by seq; holds dead rows until compaction. */
+  private orderKeys: string[] = [];
+  private orderSeqs: number[] = [];
+  private deadRows = 0;
+  private readonly expiring = new Set<string>();
+  private readonly tombstones = new Map<string, number>();
+  /** Changes since a version below this are no longer known. */
+  private tombstoneFloor = 0;
+
+  constructor(private readonly now: () => number) {}
+
+  /** The live slot of a key; reclaims it when expired. */
+  live(key: string): Slot | undefined {
+    const slot = this.slots.get(key);
+    if (slot === undefined) return undefined;
+    if (slot.expiresAt !== null && slot.expiresAt <= this.now()) {
+      this.remove(key, slot.version);
+      return undefined;
+    }
+    return slot;
+  }
+
+  /** Live keys, expired ones reclaimed first. */
+  liveCount(): number {
+    this.sweepExpired();
+    return this.slots.size;
+  }
+
+  /** Would adding these many new keys stay within `maxKeys`? */
+  fits(newKeys: number, maxKeys: number | undefined): boolean {
+    if (maxKeys === undefined || this.slots.size + newKeys <= maxKeys) return true;
+    return this.liveCount() + newKeys <= maxKeys;
+  }
+
+  write(key: string, value: string, version: number, expiresAt: number | null): void {
+    const previous = this.slots.get(key);
+    let seq: number;
+    if (previous === undefined) {
+      seq = this.nextSeq++;
+      this.orderKeys.push(key);
+      this.orderSeqs.push(seq);
+      this.tombstones.delete(key);
+    } else {
+      seq = previous.seq;
+    }
+    this.slots.set(key, { value, version, expiresAt, seq });
+    if (expiresAt === null) this.expiring.delete(key);
+    else this.expiring.add(key);
+  }
+
+  /** Changes only the expiry of a live key, keeping its value and version. */
+  retime(key: string, slot: Slot, expiresAt: number | null, version: number): void {
+    this.slots.set(key, { value: slot.value, version, expiresAt, seq: slot.seq });
+    if (expiresAt === null) this.expiring.delete(key);
+    else this.expiring.add(key);
+  }
+
+  /** Removes a key and remembers the deletion at `version`. */
+  remove(key: string, version: number): boolean {
+    if (!this.slots.delete(key)) return false;
+    this.expiring.delete(key);
+    this.deadRows++;
+    this.tombstones.delete(key); // re-inserted last, so the map stays in deletion order
+    this.tombstones.set(key, version);
+    if (this.tombstones.size > TOMBSTONE_LIMIT) this.forgetOldestTombstones();
+    if (this.deadRows > 1024 && this.deadRows > this.slots.size) this.compact();
+    return true;
+  }
+
+  removeAll(version: number): void {
+    for (const key of [...this.slots.keys()]) this.remove(key, version);
+  }
+
+  /** A page of live slots in insertion order, from after `cursor`. */
+  page(options: ListOptions | undefined): { slots: ListedEntry[]; cursor: string | null } {
+    const limit = Math.max(1, options?.limit ?? 1000);
+    const prefix = options?.prefix;
+    const after = options?.cursor === undefined ? 0 : Number(options.cursor);
+    const now = this.now();
+    const out: ListedEntry[] = [];
+    let index = this.firstIndexAfter(after);
+    let lastSeq = after;
+    for (; index < this.orderKeys.length && out.length < limit; index++) {
+      const key = this.orderKeys[index] as string;
+      const seq = this.orderSeqs[index] as number;
+      lastSeq = seq;
+      const slot = this.slots.get(key);
+      if (slot === undefined || slot.seq !== seq) continue; // a dead row
+      if (slot.expiresAt !== null && slot.expiresAt <= now) continue;
+      if (prefix !== undefined && !key.startsWith(prefix)) continue;
+      out.push({ key, value: slot.value, version: slot.version, expiresAt: slot.expiresAt });
+    }
+    return { slots: out, cursor: index < this.orderKeys.length ? String(lastSeq) : null };
+  }
+
+  /** Live slots written after `since`, and keys deleted after it. */
+  changesSince(since: number): ChangeSet {
+    if (since < this.tombstoneFloor || since > this.version) {
+      return { version: this.version, entries: [], deleted: [], reset: true };
+    }
+    const entries: ListedEntry[] = [];
+    const now = this.now();
+    for (const [key, slot] of this.slots) {
+      if (slot.version > since && (slot.expiresAt === null || slot.expiresAt > now)) {
+        entries.push({ key, value: slot.value, version: slot.version, expiresAt: slot.expiresAt });
+      }
+    }
+    const deleted: string[] = [];
+    for (const [key, version] of this.tombstones) if (version > since) deleted.push(key);
+    return { version: this.version, entries, deleted, reset: false };
+  }
+
+  // --- internal ---
+
+  private sweepExpired(): void {
+    if (this.expiring.size === 0) return;
+    const now = this.now();
+    for (const key of [...this.expiring]) {
+      const slot = this.slots.get(key);
+      if (slot !== undefined && slot.expiresAt !== null && slot.expiresAt <= now) this.remove(key, slot.version);
+    }
+  }
+
+  private firstIndexAfter(seq: number): number {
+    let low = 0;
+    let high = this.orderSeqs.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if ((this.orderSeqs[mid] as number) <= seq) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
+  private compact(): void {
+    const keys: string[] = [];
+    const seqs: number[] = [];
+    for (let i = 0; i < this.orderKeys.length; i++) {
+      const key = this.orderKeys[i] as string;
+      const seq = this.orderSeqs[i] as number;
+      if (this.slots.get(key)?.seq === seq) {
+        keys.push(key);
+        seqs.push(seq);
+      }
+    }
+    this.orderKeys = keys;
+    this.orderSeqs = seqs;
+    this.deadRows = 0;
+  }
+
+  private forgetOldestTombstones(): void {
+    const drop = this.tombstones.size - TOMBSTONE_LIMIT / 2;
+    let dropped = 0;
+    for (const [key, version] of this.tombstones) {
+      if (dropped++ >= drop) break;
+      this.tombstones.delete(key);
+      this.tombstoneFloor = Math.max(this.tombstoneFloor, version);
+    }
+  }
+}

@@ -1,0 +1,128 @@
+import { inspect } from "node:util";
+import { StoreError } from "../errors.ts";
+import { RESERVED_KEYS } from "../reserved.ts";
+import * as atomic from "./atomic.ts";
+import type { SetOptions } from "./store-core.ts";
+import type { SyncStore } from "./sync-store.ts";
+import type { DataStore, UpdateRecipe } from "./types.ts";
+
+function reservedKeyError(name: string, action: "assign" | "delete"): StoreError {
+  const hint =
+    action === "assign"
+      ? `store.set(${JSON.stringify(name)}, value)`
+      : `store.delete(${JSON.stringify(name)})`;
+  return new StoreError(
+    "RESERVED_KEY",
+    `[@dictstore/core] "${name}" is a reserved name on the store (a method), so it cannot be ${action === "assign" ? "assigned" : "deleted"} as a property. Use ${hint} for a data key with that name.`,
+    { key: name },
+  );
+}
+
+function symbolKeyError(): TypeError {
+  return new TypeError("[@dictstore/core] Store keys are strings (or numbers); a symbol cannot be a key.");
+}
+
+/** The reserved methods of one store, bound once so every read returns the same function. */
+function buildMethods(store: SyncStore): Record<string, unknown> {
+  const core = store.core;
+  const methods: Record<string, unknown> = Object.create(null);
+  Object.assign(methods, {
+    get: (key: unknown, ...fallback: [unknown?]) => store.get(key, fallback[0]),
+    set: (key: unknown, value: unknown, options?: SetOptions) => store.set(key, value, options),
+    has: (key: unknown) => store.has(key),
+    delete: (key: unknown) => store.delete(key),
+    keys: () => store.keys(),
+    values: () => store.values(),
+    entries: () => store.entries(),
+    clear: () => store.clear(),
+    setTtl: (key: unknown, seconds: number | null) => store.setTtl(key, seconds),
+    getTtl: (key: unknown) => store.getTtl(key),
+    toObject: () => store.toObject(),
+    toJSON: () => store.toObject(),
+    pop: (key: unknown, ...fallback: [unknown?]) => store.pop(key, ...fallback),
+    setdefault: (key: unknown, value: unknown) => store.setdefault(key, value),
+    // Told apart by arity: update(mapping) is the dict form, update(key, recipe, initial?) the atomic one.
+    update: (keyOrMapping: unknown, recipe?: UpdateRecipe<unknown>, ...initial: [unknown?]) =>
+      typeof recipe === "function" ? atomic.update(core, keyOrMapping, recipe, initial[0]) : store.update(keyOrMapping),
+    increment: (key: unknown, by?: number) => atomic.increment(core, key, by),
+    setIfAbsent: (key: unknown, value: unknown, options?: SetOptions) => atomic.setIfAbsent(core, key, value, options),
+    append: (key: unknown, ...items: unknown[]) => atomic.append(core, key, items),
+    transaction: () => {
+      throw new StoreError(
+        "UNSUPPORTED_OPERATION",
+        "[@dictstore/core] store.transaction() is reserved and not available in this version; use increment/update/setIfAbsent/append for atomic changes.",
+      );
+    },
+  });
+  return methods;
+}
+
+/** Answers the symbols the runtime reads off objects, locally: no symbol ever reaches the backend. */
+function symbolValue(store: SyncStore, symbol: symbol): unknown {
+  switch (symbol) {
+    case Symbol.iterator:
+      return () => store.keys()[Symbol.iterator]();
+    case Symbol.toStringTag:
+      return "DataStore";
+    case Symbol.toPrimitive:
+      return (hint: string) => (hint === "number" ? Number.NaN : `[DataStore ${store.core.name}]`);
+    case inspect.custom:
+      return () => `DataStore(${store.core.backend.name}:${JSON.stringify(store.core.name)})`;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Wraps a sync store in the dict Proxy. The target is an empty null-prototype object, so no
+ * Proxy invariant can bite and `"toString" in store` is false; every trap answers from the store.
+ */
+export function createDictProxy<T>(store: SyncStore): DataStore<T> {
+  const methods = buildMethods(store);
+  const handler: ProxyHandler<object> = {
+    get(_target, property) {
+      if (typeof property === "symbol") return symbolValue(store, property);
+      const method = methods[property];
+      if (method !== undefined) return method;
+      if (property === "size") return store.size();
+      if (property === "then") return undefined;
+      return store.read(property);
+    },
+    set(_target, property, value) {
+      if (typeof property === "symbol") throw symbolKeyError();
+      if (RESERVED_KEYS.has(property)) throw reservedKeyError(property, "assign");
+      store.set(property, value);
+      return true;
+    },
+    has(_target, property) {
+      if (typeof property === "symbol") return false;
+      return store.has(property);
+    },
+    deleteProperty(_target, property) {
+      if (typeof property === "symbol") throw symbolKeyError();
+      if (RESERVED_KEYS.has(property)) throw reservedKeyError(property, "delete");
+      store.delete(property);
+      return true;
+    },
+    ownKeys() {
+      return [...store.keys()];
+    },
+    getOwnPropertyDescriptor(_target, property) {
+      if (typeof property === "symbol" || !store.has(property)) return undefined;
+      return { value: store.get(property), writable: true, enumerable: true, configurable: true };
+    },
+    defineProperty(_target, property) {
+      throw new StoreError(
+        "UNSUPPORTED_OPERATION",
+        `[@dictstore/core] Properties of a store cannot be defined (tried ${String(property)}); assign a value or use store.set().`,
+      );
+    },
+    setPrototypeOf() {
+      throw new StoreError("UNSUPPORTED_OPERATION", "[@dictstore/core] A store's prototype cannot be changed.");
+    },
+    preventExtensions() {
+      throw new StoreError("UNSUPPORTED_OPERATION", "[@dictstore/core] A store cannot be frozen or sealed.");
+    },
+  };
+  return new Proxy(Object.create(null), handler) as DataStore<T>;
+}

@@ -1,0 +1,99 @@
+import { type Backend, isSyncBackend, type SyncBackend } from "../backend.ts";
+import { StoreError } from "../errors.ts";
+import { createAsyncFacade } from "./async-store.ts";
+import { createDictProxy } from "./dict-proxy.ts";
+import type { StoreOptions } from "./options.ts";
+import { StoreCore } from "./store-core.ts";
+import { SyncStore } from "./sync-store.ts";
+import type { AsyncDataStore, DataStore } from "./types.ts";
+
+/** What the free functions need to know about a store they are handed. */
+interface StoreHandle {
+  readonly core: StoreCore;
+  /** Sends buffered writes (local views); nothing to do for direct stores. */
+  flush(): Promise<void>;
+  /** Brings the view up to date (local views); nothing to do for direct stores. */
+  refresh(): Promise<void>;
+}
+
+// valtio-style: state lives beside the proxy, so the proxy itself exposes nothing but data and methods.
+const handles = new WeakMap<object, StoreHandle>();
+
+function handleOf(store: unknown, action: string): StoreHandle {
+  const handle = typeof store === "object" && store !== null ? handles.get(store) : undefined;
+  if (handle === undefined) {
+    throw new StoreError("INVALID_ARGUMENT", `[@dictstore/core] ${action}() takes a store made by createStore, openStore or createAsyncStore.`);
+  }
+  return handle;
+}
+
+/** Registers a store object with its handle; used by every way of opening a store. */
+export function registerStore<TStore extends object>(store: TStore, handle: StoreHandle): TStore {
+  handles.set(store, handle);
+  return store;
+}
+
+const directHandle = (core: StoreCore): StoreHandle => ({
+  core,
+  flush: async () => core.assertOpen(),
+  refresh: async () => core.assertOpen(),
+});
+
+/** Opens a dict store over a synchronous backend (memory by default). Every operation goes straight to the backend. */
+export function createStore<T = Record<string, unknown>>(options: StoreOptions<SyncBackend> = {}): DataStore<T> {
+  const backend: Backend | undefined = options.backend;
+  if (backend !== undefined && !isSyncBackend(backend)) {
+    throw new StoreError(
+      "UNSUPPORTED_OPERATION",
+      `[@dictstore/core] [${backend.name}] This backend is asynchronous, so a dict over it needs a local view: use \`await openStore({ backend })\` (or createAsyncStore).`,
+    );
+  }
+  const core = new StoreCore(options);
+  return registerStore(createDictProxy<T>(new SyncStore(core)), directHandle(core));
+}
+
+/** Opens a dict store over any backend: directly for synchronous backends, through a local view for asynchronous ones. */
+export async function openStore<T = Record<string, unknown>>(options: StoreOptions<Backend> = {}): Promise<DataStore<T>> {
+  if (options.backend === undefined || isSyncBackend(options.backend)) {
+    return createStore<T>(options as StoreOptions<SyncBackend>);
+  }
+  throw new StoreError(
+    "UNSUPPORTED_OPERATION",
+    `[@dictstore/core] [${options.backend.name}] Local views over asynchronous backends are not available in this version; use createAsyncStore({ backend }).`,
+  );
+}
+
+/** Opens the all-async form of a store (every method returns a promise), over any backend. */
+export function createAsyncStore<T = Record<string, unknown>>(options: StoreOptions<Backend> = {}): AsyncDataStore<T> {
+  const core = new StoreCore(options);
+  return registerStore(createAsyncFacade<T>(core), directHandle(core));
+}
+
+/** Resolves once every write made so far is committed; rejects with the error of a failed commit. */
+export function flush(store: object): Promise<void> {
+  return handleOf(store, "flush").flush();
+}
+
+/** Brings a store's view up to date with what others committed. */
+export function refresh(store: object): Promise<void> {
+  return handleOf(store, "refresh").refresh();
+}
+
+/** Flushes, then closes a store: later use throws `CLOSED`. A backend the store created itself is disposed of. */
+export async function close(store: object): Promise<void> {
+  const handle = handleOf(store, "close");
+  if (handle.core.closed) return;
+  await handle.flush();
+  handle.core.closed = true;
+  if (handle.core.ownsBackend) await handle.core.backend.dispose?.();
+}
+
+/** The backend a store uses. */
+export function backendOf(store: object): Backend {
+  return handleOf(store, "backendOf").core.backend;
+}
+
+/** True for a store made by createStore, openStore or createAsyncStore. */
+export function isStore(value: unknown): boolean {
+  return typeof value === "object" && value !== null && handles.has(value);
+}

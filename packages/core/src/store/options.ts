@@ -1,0 +1,24 @@
+import type { Backend } from "../backend.ts";
+import type { StoreLimits } from "../limits.ts";
+
+/** Options shared by `createStore`, `openStore` and `createAsyncStore`. */
+export interface StoreOptions<TBackend extends Backend = Backend> {
+  /** Where the data lives. @default memoryBackend() */
+  backend?: TBackend;
+  /** Which named store of the backend to use; stores are fully isolated. @default "default" */
+  name?: string;
+  /**
+   * What reads return: `"copy"`, a fresh mutable copy on every read (the seed's "read, modify,
+   * assign back"); `"frozen"`, a deeply frozen value shared between reads (faster; mutation throws).
+   * @default "copy"
+   */
+  snapshots?: "copy" | "frozen";
+  /** What a bracket read of a missing key does: `"undefined"`, or `"throw"` a `KEY_ERROR` like Python. @default "undefined" */
+  missingKey?: "undefined" | "throw";
+  /** Size limits on UTF-8 bytes, identical on every backend. @default DEFAULT_LIMITS */
+  limits?: Partial<StoreLimits>;
+  /** How many keys `keys()`/`values()`/`entries()` fetch per page. @default 500 */
+  pageSize?: number;
+  /** Reject every write with `READ_ONLY`. @default false */
+  readOnly?: boolean;
+}

@@ -1,0 +1,144 @@
+import type { Backend, BackendEntry, CommitWrite } from "../backend.ts";
+import { decodeFrozen, decodeValue, encodeValue } from "../codec/codec.ts";
+import { StoreError } from "../errors.ts";
+import { checkKey, checkValueSize, DEFAULT_LIMITS, type StoreLimits, ttlToMs } from "../limits.ts";
+import { memoryBackend } from "../memory/memory-backend.ts";
+import type { StoreOptions } from "./options.ts";
+
+/** Options of a single `set`. */
+export interface SetOptions {
+  /** Seconds to live (fractions allowed); omit or `null` for no expiry. A plain overwrite drops an earlier TTL. */
+  ttl?: number | null;
+}
+
+/**
+ * What every way into a store shares, whatever the backend: key checks, encoding and decoding,
+ * limits, and the translation of backend results. The sync dict, the async API and local views
+ * all call these, so behaviour and errors are identical everywhere.
+ */
+export class StoreCore {
+  readonly backend: Backend;
+  readonly name: string;
+  readonly limits: StoreLimits;
+  readonly frozen: boolean;
+  readonly throwOnMissing: boolean;
+  readonly pageSize: number;
+  readonly readOnly: boolean;
+  /** True when the backend was created here, so closing the store disposes of it. */
+  readonly ownsBackend: boolean;
+  closed = false;
+  /** Frozen mode: the decoded value of each key, valid while the stored text is the same string. */
+  private readonly frozenCache = new Map<string, { text: string; value: unknown }>();
+
+  constructor(options: StoreOptions = {}) {
+    this.ownsBackend = options.backend === undefined;
+    this.backend = options.backend ?? memoryBackend(undefined);
+    this.name = options.name ?? "default";
+    if (typeof this.name !== "string") {
+      throw new StoreError("INVALID_ARGUMENT", "[@dictstore/core] The store name must be a string.");
+    }
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.frozen = options.snapshots === "frozen";
+    this.throwOnMissing = options.missingKey === "throw";
+    this.pageSize = options.pageSize ?? 500;
+    this.readOnly = options.readOnly === true;
+  }
+
+  /** Validates a key; see `checkKey`. */
+  key(key: unknown): string {
+    this.assertOpen();
+    return checkKey(key, this.limits);
+  }
+
+  /** Validates a key for a write and encodes its value; throws before anything reaches the backend. */
+  encode(key: unknown, value: unknown): { key: string; text: string } {
+    const checked = this.key(key);
+    this.assertWritable();
+    const text = encodeValue(value);
+    checkValueSize(text, this.limits, checked);
+    return { key: checked, text };
+  }
+
+  /** Encodes a set with its options into a commit write. */
+  setWrite(key: unknown, value: unknown, options?: SetOptions): CommitWrite & { type: "set" } {
+    const { key: checked, text } = this.encode(key, value);
+    return { type: "set", key: checked, value: text, ttlMs: ttlToMs(options?.ttl) };
+  }
+
+  /** Decodes an entry's value as the snapshot mode says. */
+  decode(key: string, entry: BackendEntry): unknown {
+    if (!this.frozen) return decodeValue(entry.value);
+    const cached = this.frozenCache.get(key);
+    if (cached !== undefined && cached.text === entry.value) return cached.value;
+    const value = decodeFrozen(entry.value);
+    this.frozenCache.set(key, { text: entry.value, value });
+    return value;
+  }
+
+  /** Primes the frozen cache at write time, so the first read is as cheap as the rest. */
+  remember(key: string, text: string): void {
+    if (this.frozen) this.frozenCache.set(key, { text, value: decodeFrozen(text) });
+  }
+
+  forget(key?: string): void {
+    if (!this.frozen) return;
+    if (key === undefined) this.frozenCache.clear();
+    else this.frozenCache.delete(key);
+  }
+
+  /** The result of a bracket read of a missing key. */
+  missing(key: string): undefined {
+    if (this.throwOnMissing) {
+      throw new StoreError(
+        "KEY_ERROR",
+        `[@dictstore/core] KeyError: "${key}" is not in store "${this.name}". Use store.get(key, default) for an optional key.`,
+        { key },
+      );
+    }
+    return undefined;
+  }
+
+  assertWritable(): void {
+    if (this.readOnly) {
+      throw new StoreError("READ_ONLY", `[@dictstore/core] Store "${this.name}" was opened read-only; nothing was written.`);
+    }
+  }
+
+  assertOpen(): void {
+    if (this.closed) {
+      throw new StoreError("CLOSED", `[@dictstore/core] Store "${this.name}" is closed; open it again to use it.`);
+    }
+  }
+
+  /** Seconds left from a backend's milliseconds. */
+  static ttlSeconds(ms: number | null | undefined): number | null | undefined {
+    return ms === null || ms === undefined ? ms : ms / 1000;
+  }
+}
+
+/** Turns `update()`'s argument (an object, a Map or an iterable of pairs) into pairs; throws `INVALID_ARGUMENT`. */
+export function mappingEntries(mapping: unknown): [unknown, unknown][] {
+  if (mapping === undefined) return [];
+  if (mapping instanceof Map) return [...mapping.entries()];
+  if (typeof mapping === "object" && mapping !== null) {
+    if (Symbol.iterator in mapping) {
+      const pairs = [...(mapping as Iterable<unknown>)];
+      if (pairs.every((p) => Array.isArray(p) && p.length === 2)) return pairs as [unknown, unknown][];
+    } else {
+      return Object.entries(mapping);
+    }
+  }
+  throw new StoreError(
+    "INVALID_ARGUMENT",
+    "[@dictstore/core] update() takes an object, a Map or an iterable of [key, value] pairs; nothing was written.",
+  );
+}
+
+/** Builds a plain object from entries without ever touching a prototype (`__proto__` stays a key). */
+export function objectFromEntries(entries: Iterable<readonly [string, unknown]>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of entries) {
+    Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
+  }
+  return out;
+}
