@@ -17,7 +17,10 @@ export default defineConfig({
         resolve: { alias },
         test: { name, root: `${root}packages/${name}`, include: ["test/**/*.test.ts"] },
       })),
-      { resolve: { alias }, test: { name: "repo", root: `${root}test`, include: ["**/*.test.ts"], testTimeout: 60_000 } },
+      {
+        resolve: { alias },
+        test: { name: "repo", root: `${root}test`, include: ["**/*.test.ts"], testTimeout: 60_000 },
+      },
     ],
   },
 });

@@ -63,7 +63,13 @@ export interface WriteOptions {
 
 /** One write of a conditional commit. */
 export type CommitWrite =
-  | { readonly type: "set"; readonly key: string; readonly value: string; readonly ttlMs?: number | null; readonly keepTtl?: boolean }
+  | {
+      readonly type: "set";
+      readonly key: string;
+      readonly value: string;
+      readonly ttlMs?: number | null;
+      readonly keepTtl?: boolean;
+    }
   | { readonly type: "delete"; readonly key: string };
 
 /** A guard of a conditional commit: the key's version must equal `version` (`null`: the key must be absent). */

@@ -30,7 +30,24 @@ export { DEFAULT_LIMITS } from "./limits.ts";
 export type { MemoryBackendOptions } from "./memory/memory-backend.ts";
 export { memoryBackend } from "./memory/memory-backend.ts";
 export { isReservedKey, RESERVED_KEYS } from "./reserved.ts";
-export { backendOf, close, createAsyncStore, createStore, flush, isStore, openStore, refresh } from "./store/lifecycle.ts";
+export {
+  backendOf,
+  close,
+  createAsyncStore,
+  createStore,
+  flush,
+  isStore,
+  openStore,
+  refresh,
+} from "./store/lifecycle.ts";
 export type { StoreOptions } from "./store/options.ts";
 export type { SetOptions } from "./store/store-core.ts";
-export type { AsyncDataStore, AtomicMethods, DataStore, StoreKey, StoreMethods, StoreValue, UpdateRecipe } from "./store/types.ts";
+export type {
+  AsyncDataStore,
+  AtomicMethods,
+  DataStore,
+  StoreKey,
+  StoreMethods,
+  StoreValue,
+  UpdateRecipe,
+} from "./store/types.ts";

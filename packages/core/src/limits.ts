@@ -32,7 +32,10 @@ export function checkKey(key: unknown, limits: StoreLimits): string {
   if (typeof key === "string") text = key;
   else if (typeof key === "number") text = String(key);
   else {
-    throw new StoreError("INVALID_KEY", `[@dictstore/core] Keys are strings (or numbers, which become strings); got ${typeof key}.`);
+    throw new StoreError(
+      "INVALID_KEY",
+      `[@dictstore/core] Keys are strings (or numbers, which become strings); got ${typeof key}.`,
+    );
   }
   if (!text.isWellFormed()) {
     throw new StoreError(

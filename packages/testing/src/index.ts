@@ -1,1 +1,1 @@
-export {};
+export * from "./async-backend.ts";

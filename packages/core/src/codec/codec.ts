@@ -34,9 +34,13 @@ export function encodeValue(value: unknown): string {
   try {
     document = superjson.serialize(prepared);
   } catch (cause) {
-    throw new StoreError("SERIALIZE_FAILED", `[@dictstore/core] The value could not be serialized: ${String(cause)}. Nothing was written.`, {
-      cause,
-    });
+    throw new StoreError(
+      "SERIALIZE_FAILED",
+      `[@dictstore/core] The value could not be serialized: ${String(cause)}. Nothing was written.`,
+      {
+        cause,
+      },
+    );
   }
   return (shape.rewrite ? RICH_ESCAPED_PREFIX : RICH_PREFIX) + JSON.stringify(document);
 }
@@ -57,7 +61,10 @@ export function decodeValue(text: string): unknown {
 function decodeRich(text: string): unknown {
   const escaped = text.startsWith(RICH_ESCAPED_PREFIX);
   if (!escaped && !text.startsWith(RICH_PREFIX)) {
-    throw new StoreError("SERIALIZE_FAILED", "[@dictstore/core] A stored value has an unknown encoding; it was written by something other than dictstore.");
+    throw new StoreError(
+      "SERIALIZE_FAILED",
+      "[@dictstore/core] A stored value has an unknown encoding; it was written by something other than dictstore.",
+    );
   }
   const document = JSON.parse(text.slice(escaped ? RICH_ESCAPED_PREFIX.length : RICH_PREFIX.length));
   const value = superjson.deserialize(document);

@@ -25,7 +25,9 @@ function fail(path: string, what: string): never {
 
 function describe(value: object): string {
   const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
-  return typeof name === "string" && name !== "" ? `an instance of ${name}` : "an object with a custom prototype";
+  return typeof name === "string" && name !== ""
+    ? `an instance of ${name}`
+    : "an object with a custom prototype";
 }
 
 /**

@@ -21,7 +21,12 @@ export function unescapeFromSuperjson(value: unknown): unknown {
   return copy(value, new Map(), (key) => (ESCAPED_KEY.test(key) ? key.slice(1) : key), false);
 }
 
-function copy(value: unknown, seen: Map<object, unknown>, mapKey: (key: string) => string, toUint8: boolean): unknown {
+function copy(
+  value: unknown,
+  seen: Map<object, unknown>,
+  mapKey: (key: string) => string,
+  toUint8: boolean,
+): unknown {
   if (typeof value !== "object" || value === null) return value;
   const known = seen.get(value);
   if (known !== undefined) return known;

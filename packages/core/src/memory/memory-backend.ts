@@ -82,7 +82,8 @@ export const memoryBackend: BackendFactory<MemoryBackendOptions | undefined, tru
     set(store, key, value, writeOptions?: WriteOptions) {
       const t = table(store);
       const previous = t.live(key);
-      if (previous === undefined && !t.fits(1, writeOptions?.maxKeys)) throw limitError(writeOptions?.maxKeys ?? 0);
+      if (previous === undefined && !t.fits(1, writeOptions?.maxKeys))
+        throw limitError(writeOptions?.maxKeys ?? 0);
       const keep = writeOptions?.keepTtl === true && writeOptions.ttlMs === undefined;
       const expiresAt = keep ? (previous?.expiresAt ?? null) : expiry(writeOptions?.ttlMs);
       t.write(key, value, bump(t), expiresAt);
@@ -143,7 +144,9 @@ export const memoryBackend: BackendFactory<MemoryBackendOptions | undefined, tru
     load(store, filter): StoreSnapshot {
       const t = existing(store);
       if (t === undefined) return { version: 0, entries: [] };
-      const entries = t.page({ limit: Number.MAX_SAFE_INTEGER }).slots.filter((e) => matchesFilter(e.key, filter));
+      const entries = t
+        .page({ limit: Number.MAX_SAFE_INTEGER })
+        .slots.filter((e) => matchesFilter(e.key, filter));
       return { version: t.version, entries };
     },
     commit(store, request: CommitRequest): CommitResult {
@@ -172,9 +175,11 @@ export const memoryBackend: BackendFactory<MemoryBackendOptions | undefined, tru
     hasStore: (store) => tables.has(store),
     renameStore(from, to) {
       const t = tables.get(from);
-      if (t === undefined) throw createError(BACKEND_NAME, "STORE_NOT_FOUND", `There is no store named "${from}".`);
+      if (t === undefined)
+        throw createError(BACKEND_NAME, "STORE_NOT_FOUND", `There is no store named "${from}".`);
       if (from === to) return;
-      if (tables.has(to)) throw createError(BACKEND_NAME, "STORE_EXISTS", `A store named "${to}" exists already.`);
+      if (tables.has(to))
+        throw createError(BACKEND_NAME, "STORE_EXISTS", `A store named "${to}" exists already.`);
       tables.delete(from);
       tables.set(to, t);
       bump(t);

@@ -137,7 +137,8 @@ export class MemoryTable {
     const now = this.now();
     for (const key of [...this.expiring]) {
       const slot = this.slots.get(key);
-      if (slot !== undefined && slot.expiresAt !== null && slot.expiresAt <= now) this.remove(key, slot.version);
+      if (slot !== undefined && slot.expiresAt !== null && slot.expiresAt <= now)
+        this.remove(key, slot.version);
     }
   }
 

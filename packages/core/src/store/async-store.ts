@@ -1,9 +1,12 @@
 import { StoreError } from "../errors.ts";
 import { ttlToMs } from "../limits.ts";
+import { LocalView } from "../view/local-view.ts";
 import * as atomic from "./atomic.ts";
+import { createDictProxy } from "./dict-proxy.ts";
 import { pagedAsyncIterable } from "./paging.ts";
 import { mappingEntries, objectFromEntries, type SetOptions, StoreCore } from "./store-core.ts";
-import type { AsyncDataStore, UpdateRecipe } from "./types.ts";
+import { runTransaction } from "./transaction.ts";
+import type { AsyncDataStore, TransactionOptions, UpdateRecipe } from "./types.ts";
 
 /**
  * The all-async store (Pipedream's Node.js form): every call goes to the backend and is awaited,
@@ -21,7 +24,10 @@ export function createAsyncFacade<T>(core: StoreCore): AsyncDataStore<T> {
   };
   const set = async (key: unknown, value: unknown, options?: SetOptions) => {
     const write = core.setWrite(key, value, options);
-    await backend.set(name, write.key, write.value, { ttlMs: write.ttlMs ?? null, maxKeys: core.limits.maxKeys });
+    await backend.set(name, write.key, write.value, {
+      ttlMs: write.ttlMs ?? null,
+      maxKeys: core.limits.maxKeys,
+    });
     core.remember(write.key, write.value);
   };
   const del = async (key: unknown) => {
@@ -38,7 +44,10 @@ export function createAsyncFacade<T>(core: StoreCore): AsyncDataStore<T> {
   const entries = () =>
     pagedAsyncIterable(core, async (cursor) => {
       const page = await backend.listEntries(name, pageOptions(cursor));
-      return { items: page.entries.map((e): [string, unknown] => [e.key, core.decode(e.key, e)]), cursor: page.cursor };
+      return {
+        items: page.entries.map((e): [string, unknown] => [e.key, core.decode(e.key, e)]),
+        cursor: page.cursor,
+      };
     });
 
   const facade = {
@@ -80,7 +89,11 @@ export function createAsyncFacade<T>(core: StoreCore): AsyncDataStore<T> {
       const entry = await backend.get(name, checked);
       if (entry === undefined) {
         if (fallback.length > 0) return fallback[0];
-        throw new StoreError("KEY_ERROR", `[@dictstore/core] KeyError: "${checked}" is not in store "${name}".`, { key: checked });
+        throw new StoreError(
+          "KEY_ERROR",
+          `[@dictstore/core] KeyError: "${checked}" is not in store "${name}".`,
+          { key: checked },
+        );
       }
       await del(checked);
       return core.decode(checked, entry);
@@ -106,8 +119,24 @@ export function createAsyncFacade<T>(core: StoreCore): AsyncDataStore<T> {
       return undefined;
     },
     increment: (key: unknown, by?: number) => atomic.increment(core, key, by),
-    setIfAbsent: (key: unknown, value: unknown, options?: SetOptions) => atomic.setIfAbsent(core, key, value, options),
+    setIfAbsent: (key: unknown, value: unknown, options?: SetOptions) =>
+      atomic.setIfAbsent(core, key, value, options),
     append: (key: unknown, ...items: unknown[]) => atomic.append(core, key, items),
+    // No view to run on, so each attempt loads one (the whole store, or `options.load`).
+    transaction: (fn: (tx: never) => unknown, options?: TransactionOptions) =>
+      runTransaction(
+        core,
+        {
+          prepare: async () => {
+            const view = new LocalView(core, options?.load);
+            await view.load();
+            return view;
+          },
+          afterConflict: () => Promise.resolve(),
+        },
+        fn,
+        createDictProxy,
+      ),
     [Symbol.asyncIterator]: () => keys()[Symbol.asyncIterator](),
   };
   return facade as unknown as AsyncDataStore<T>;

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { produce } from "immer";
-import type { BackendEntry, CommitWrite } from "../backend.ts";
+import type { BackendEntry, CommitCheck, CommitResult, CommitWrite } from "../backend.ts";
 import { decodeValue } from "../codec/codec.ts";
 import { StoreError } from "../errors.ts";
 import type { SetOptions, StoreCore } from "./store-core.ts";
@@ -16,6 +16,30 @@ function backoff(attempt: number): Promise<void> {
   return sleep(Math.random() * ceiling);
 }
 
+/** One optimistic attempt: committed with a value, or refused because something it read changed. */
+export type Attempt<TResult> = { committed: true; value: TResult } | { committed: false };
+
+/**
+ * Runs optimistic attempts until one commits, with jittered backoff between them; after
+ * MAX_ATTEMPTS it gives up with `CONFLICT` (nothing written). `what` names the work in that error.
+ */
+export async function retryOnConflict<TResult>(
+  what: string,
+  attempt: () => Promise<Attempt<TResult>>,
+  afterConflict?: () => Promise<void>,
+): Promise<TResult> {
+  for (let n = 0; n < MAX_ATTEMPTS; n++) {
+    const outcome = await attempt();
+    if (outcome.committed) return outcome.value;
+    await afterConflict?.();
+    await backoff(n);
+  }
+  throw new StoreError(
+    "CONFLICT",
+    `[@dictstore/core] ${what} kept conflicting with concurrent writes for ${MAX_ATTEMPTS} attempts; nothing was written. Try again later.`,
+  );
+}
+
 /**
  * Optimistic read-modify-write of one key through the backend's conditional commit: read the entry
  * and its version, compute the write, commit guarded by that version, retry on conflict.
@@ -27,39 +51,49 @@ async function readModifyWrite<TResult>(
   compute: (entry: BackendEntry | undefined) => { write: CommitWrite | null; result: TResult },
 ): Promise<TResult> {
   core.assertWritable();
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  await core.channel.prepare();
+  return retryOnConflict(`An atomic update of "${key}"`, async () => {
     const entry = await core.backend.get(core.name, key);
     const { write, result } = compute(entry);
-    if (write === null) return result;
-    const outcome = await core.backend.commit(core.name, {
-      checks: [{ key, version: entry?.version ?? null }],
-      writes: [write],
-      maxKeys: core.limits.maxKeys,
-      token: randomUUID(),
-    });
-    if (outcome.ok) {
-      core.forget(key);
-      return result;
-    }
-    await backoff(attempt);
+    if (write === null) return { committed: true, value: result };
+    const outcome = await commitAtomically(core, [{ key, version: entry?.version ?? null }], [write]);
+    return outcome.ok ? { committed: true, value: result } : { committed: false };
+  });
+}
+
+/** Sends one conditional commit and lets a local view absorb its result. */
+export async function commitAtomically(
+  core: StoreCore,
+  checks: CommitCheck[],
+  writes: CommitWrite[],
+): Promise<CommitResult> {
+  const since = core.channel.since();
+  const request = { checks, writes, maxKeys: core.limits.maxKeys, token: randomUUID() };
+  const outcome = await core.backend.commit(core.name, since === undefined ? request : { ...request, since });
+  if (outcome.ok) {
+    for (const write of writes) core.forget(write.key);
+    await core.channel.absorb(outcome);
   }
-  throw new StoreError(
-    "CONFLICT",
-    `[@dictstore/core] "${key}" kept changing under ${MAX_ATTEMPTS} attempts of an atomic update; nothing was written. Try again later.`,
-    { key },
-  );
+  return outcome;
 }
 
 /** Atomic add; a missing key starts at 0, the TTL is kept, unsafe integers are refused. */
 export async function increment(core: StoreCore, rawKey: unknown, by: unknown = 1): Promise<number> {
   const key = core.key(rawKey);
   if (typeof by !== "number" || !Number.isFinite(by)) {
-    throw new StoreError("INVALID_ARGUMENT", `[@dictstore/core] increment() adds a finite number; got ${String(by)}.`);
+    throw new StoreError(
+      "INVALID_ARGUMENT",
+      `[@dictstore/core] increment() adds a finite number; got ${String(by)}.`,
+    );
   }
   return readModifyWrite(core, key, (entry) => {
     const current = entry === undefined ? 0 : decodeValue(entry.value);
     if (typeof current !== "number") {
-      throw new StoreError("INVALID_VALUE", `[@dictstore/core] "${key}" holds a ${typeof current}, not a number; it was left unchanged.`, { key });
+      throw new StoreError(
+        "INVALID_VALUE",
+        `[@dictstore/core] "${key}" holds a ${typeof current}, not a number; it was left unchanged.`,
+        { key },
+      );
     }
     const next = current + by;
     if (!Number.isFinite(next) || Math.abs(next) > Number.MAX_SAFE_INTEGER) {
@@ -75,10 +109,18 @@ export async function increment(core: StoreCore, rawKey: unknown, by: unknown = 
 }
 
 /** Atomic immer update of one key. */
-export async function update<TValue>(core: StoreCore, rawKey: unknown, recipe: UpdateRecipe<TValue>, initial?: TValue): Promise<TValue> {
+export async function update<TValue>(
+  core: StoreCore,
+  rawKey: unknown,
+  recipe: UpdateRecipe<TValue>,
+  initial?: TValue,
+): Promise<TValue> {
   const key = core.key(rawKey);
   if (typeof recipe !== "function") {
-    throw new StoreError("INVALID_ARGUMENT", "[@dictstore/core] update(key, recipe) takes a function as its recipe.");
+    throw new StoreError(
+      "INVALID_ARGUMENT",
+      "[@dictstore/core] update(key, recipe) takes a function as its recipe.",
+    );
   }
   return readModifyWrite(core, key, (entry) => {
     const base = entry === undefined ? initial : (decodeValue(entry.value) as TValue);
@@ -90,14 +132,15 @@ export async function update<TValue>(core: StoreCore, rawKey: unknown, recipe: U
 }
 
 /** Inserts only when missing; true when this call inserted. */
-export async function setIfAbsent(core: StoreCore, rawKey: unknown, value: unknown, options?: SetOptions): Promise<boolean> {
+export async function setIfAbsent(
+  core: StoreCore,
+  rawKey: unknown,
+  value: unknown,
+  options?: SetOptions,
+): Promise<boolean> {
   const write = core.setWrite(rawKey, value, options);
-  const outcome = await core.backend.commit(core.name, {
-    checks: [{ key: write.key, version: null }],
-    writes: [write],
-    maxKeys: core.limits.maxKeys,
-    token: randomUUID(),
-  });
+  await core.channel.prepare();
+  const outcome = await commitAtomically(core, [{ key: write.key, version: null }], [write]);
   return outcome.ok;
 }
 
@@ -107,9 +150,13 @@ export async function append(core: StoreCore, rawKey: unknown, items: unknown[])
   return readModifyWrite(core, key, (entry) => {
     const list = entry === undefined ? [] : decodeValue(entry.value);
     if (!Array.isArray(list)) {
-      throw new StoreError("INVALID_VALUE", `[@dictstore/core] "${key}" does not hold a list, so nothing can be appended; it was left unchanged.`, {
-        key,
-      });
+      throw new StoreError(
+        "INVALID_VALUE",
+        `[@dictstore/core] "${key}" does not hold a list, so nothing can be appended; it was left unchanged.`,
+        {
+          key,
+        },
+      );
     }
     list.push(...items);
     const { text } = core.encode(key, list);

@@ -4,6 +4,7 @@ import { RESERVED_KEYS } from "../reserved.ts";
 import * as atomic from "./atomic.ts";
 import type { SetOptions } from "./store-core.ts";
 import type { SyncStore } from "./sync-store.ts";
+import { runTransaction, type TransactionSource } from "./transaction.ts";
 import type { DataStore, UpdateRecipe } from "./types.ts";
 
 function reservedKeyError(name: string, action: "assign" | "delete"): StoreError {
@@ -20,6 +21,17 @@ function reservedKeyError(name: string, action: "assign" | "delete"): StoreError
 
 function symbolKeyError(): TypeError {
   return new TypeError("[@dictstore/core] Store keys are strings (or numbers); a symbol cannot be a key.");
+}
+
+/** A transaction over the store's own source: the backend itself, or its local view after a flush. */
+function directTransactionSource(store: SyncStore): TransactionSource {
+  return {
+    prepare: async () => {
+      await store.core.channel.prepare();
+      return store.backend;
+    },
+    afterConflict: () => store.core.channel.refresh(),
+  };
 }
 
 /** The reserved methods of one store, bound once so every read returns the same function. */
@@ -43,16 +55,15 @@ function buildMethods(store: SyncStore): Record<string, unknown> {
     setdefault: (key: unknown, value: unknown) => store.setdefault(key, value),
     // Told apart by arity: update(mapping) is the dict form, update(key, recipe, initial?) the atomic one.
     update: (keyOrMapping: unknown, recipe?: UpdateRecipe<unknown>, ...initial: [unknown?]) =>
-      typeof recipe === "function" ? atomic.update(core, keyOrMapping, recipe, initial[0]) : store.update(keyOrMapping),
+      typeof recipe === "function"
+        ? atomic.update(core, keyOrMapping, recipe, initial[0])
+        : store.update(keyOrMapping),
     increment: (key: unknown, by?: number) => atomic.increment(core, key, by),
-    setIfAbsent: (key: unknown, value: unknown, options?: SetOptions) => atomic.setIfAbsent(core, key, value, options),
+    setIfAbsent: (key: unknown, value: unknown, options?: SetOptions) =>
+      atomic.setIfAbsent(core, key, value, options),
     append: (key: unknown, ...items: unknown[]) => atomic.append(core, key, items),
-    transaction: () => {
-      throw new StoreError(
-        "UNSUPPORTED_OPERATION",
-        "[@dictstore/core] store.transaction() is reserved and not available in this version; use increment/update/setIfAbsent/append for atomic changes.",
-      );
-    },
+    transaction: (fn: (tx: never) => unknown) =>
+      runTransaction(core, directTransactionSource(store), fn, createDictProxy),
   });
   return methods;
 }
@@ -109,7 +120,10 @@ export function createDictProxy<T>(store: SyncStore): DataStore<T> {
     },
     getOwnPropertyDescriptor(_target, property) {
       if (typeof property === "symbol" || !store.has(property)) return undefined;
-      return { value: store.get(property), writable: true, enumerable: true, configurable: true };
+      // A data key with a reserved name is shadowed by the method on property reads, so spread and
+      // Object.entries (which read through `get`) would copy the method: keep it out of enumeration.
+      const enumerable = !RESERVED_KEYS.has(property);
+      return { value: store.get(property), writable: true, enumerable, configurable: true };
     },
     defineProperty(_target, property) {
       throw new StoreError(
@@ -118,11 +132,21 @@ export function createDictProxy<T>(store: SyncStore): DataStore<T> {
       );
     },
     setPrototypeOf() {
-      throw new StoreError("UNSUPPORTED_OPERATION", "[@dictstore/core] A store's prototype cannot be changed.");
+      throw new StoreError(
+        "UNSUPPORTED_OPERATION",
+        "[@dictstore/core] A store's prototype cannot be changed.",
+      );
     },
     preventExtensions() {
       throw new StoreError("UNSUPPORTED_OPERATION", "[@dictstore/core] A store cannot be frozen or sealed.");
     },
   };
-  return new Proxy(Object.create(null), handler) as DataStore<T>;
+  const target = Object.create(null);
+  // util.inspect reads a Proxy's target, never its traps, so the description must live on the target
+  // (configurable, so the traps may keep hiding it from ownKeys and `in`).
+  Object.defineProperty(target, inspect.custom, {
+    value: symbolValue(store, inspect.custom),
+    configurable: true,
+  });
+  return new Proxy(target, handler) as DataStore<T>;
 }

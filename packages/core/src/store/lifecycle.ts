@@ -1,5 +1,6 @@
 import { type Backend, isSyncBackend, type SyncBackend } from "../backend.ts";
 import { StoreError } from "../errors.ts";
+import { LocalView } from "../view/local-view.ts";
 import { createAsyncFacade } from "./async-store.ts";
 import { createDictProxy } from "./dict-proxy.ts";
 import type { StoreOptions } from "./options.ts";
@@ -22,7 +23,10 @@ const handles = new WeakMap<object, StoreHandle>();
 function handleOf(store: unknown, action: string): StoreHandle {
   const handle = typeof store === "object" && store !== null ? handles.get(store) : undefined;
   if (handle === undefined) {
-    throw new StoreError("INVALID_ARGUMENT", `[@dictstore/core] ${action}() takes a store made by createStore, openStore or createAsyncStore.`);
+    throw new StoreError(
+      "INVALID_ARGUMENT",
+      `[@dictstore/core] ${action}() takes a store made by createStore, openStore or createAsyncStore.`,
+    );
   }
   return handle;
 }
@@ -40,7 +44,9 @@ const directHandle = (core: StoreCore): StoreHandle => ({
 });
 
 /** Opens a dict store over a synchronous backend (memory by default). Every operation goes straight to the backend. */
-export function createStore<T = Record<string, unknown>>(options: StoreOptions<SyncBackend> = {}): DataStore<T> {
+export function createStore<T = Record<string, unknown>>(
+  options: StoreOptions<SyncBackend> = {},
+): DataStore<T> {
   const backend: Backend | undefined = options.backend;
   if (backend !== undefined && !isSyncBackend(backend)) {
     throw new StoreError(
@@ -53,18 +59,30 @@ export function createStore<T = Record<string, unknown>>(options: StoreOptions<S
 }
 
 /** Opens a dict store over any backend: directly for synchronous backends, through a local view for asynchronous ones. */
-export async function openStore<T = Record<string, unknown>>(options: StoreOptions<Backend> = {}): Promise<DataStore<T>> {
+export async function openStore<T = Record<string, unknown>>(
+  options: StoreOptions<Backend> = {},
+): Promise<DataStore<T>> {
   if (options.backend === undefined || isSyncBackend(options.backend)) {
     return createStore<T>(options as StoreOptions<SyncBackend>);
   }
-  throw new StoreError(
-    "UNSUPPORTED_OPERATION",
-    `[@dictstore/core] [${options.backend.name}] Local views over asynchronous backends are not available in this version; use createAsyncStore({ backend }).`,
-  );
+  const core = new StoreCore(options);
+  const view = new LocalView(core, options.load);
+  core.channel = view.channel;
+  await view.load();
+  const handle: StoreHandle = {
+    core,
+    flush: async () => {
+      await view.flush();
+    },
+    refresh: () => view.refresh(),
+  };
+  return registerStore(createDictProxy<T>(new SyncStore(core, view)), handle);
 }
 
 /** Opens the all-async form of a store (every method returns a promise), over any backend. */
-export function createAsyncStore<T = Record<string, unknown>>(options: StoreOptions<Backend> = {}): AsyncDataStore<T> {
+export function createAsyncStore<T = Record<string, unknown>>(
+  options: StoreOptions<Backend> = {},
+): AsyncDataStore<T> {
   const core = new StoreCore(options);
   return registerStore(createAsyncFacade<T>(core), directHandle(core));
 }

@@ -1,4 +1,4 @@
-import type { Backend } from "../backend.ts";
+import type { Backend, LoadFilter } from "../backend.ts";
 import type { StoreLimits } from "../limits.ts";
 
 /** Options shared by `createStore`, `openStore` and `createAsyncStore`. */
@@ -21,4 +21,9 @@ export interface StoreOptions<TBackend extends Backend = Backend> {
   pageSize?: number;
   /** Reject every write with `READ_ONLY`. @default false */
   readOnly?: boolean;
+  /**
+   * Local views only (`openStore` over an asynchronous backend): load just these keys and prefixes
+   * instead of the whole store. Touching any other key throws `NOT_LOADED`. @default the whole store
+   */
+  load?: LoadFilter;
 }

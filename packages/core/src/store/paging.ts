@@ -11,7 +11,10 @@ export interface Page<TItem> {
  * fetches the next only when the previous one is used up, so `break` stops backend reads and a
  * huge store is never loaded at once.
  */
-export function pagedIterable<TItem>(core: StoreCore, fetch: (cursor: string | undefined) => Page<TItem>): Iterable<TItem> {
+export function pagedIterable<TItem>(
+  core: StoreCore,
+  fetch: (cursor: string | undefined) => Page<TItem>,
+): Iterable<TItem> {
   return {
     *[Symbol.iterator]() {
       let cursor: string | undefined;

@@ -1,4 +1,4 @@
-import type { Backend, BackendEntry, CommitWrite } from "../backend.ts";
+import type { Backend, BackendEntry, CommitResult, CommitWrite } from "../backend.ts";
 import { decodeFrozen, decodeValue, encodeValue } from "../codec/codec.ts";
 import { StoreError } from "../errors.ts";
 import { checkKey, checkValueSize, DEFAULT_LIMITS, type StoreLimits, ttlToMs } from "../limits.ts";
@@ -10,6 +10,25 @@ export interface SetOptions {
   /** Seconds to live (fractions allowed); omit or `null` for no expiry. A plain overwrite drops an earlier TTL. */
   ttl?: number | null;
 }
+
+/** How atomic operations take part in a local view: flush local writes first, bring the view along after. */
+export interface AtomicChannel {
+  /** Runs before an atomic operation reads: a view commits its buffered writes. */
+  prepare(): Promise<void>;
+  /** The view's version, so a commit brings back what changed since (a refresh for free). */
+  since(): number | undefined;
+  /** Applies a successful commit's result to the view. */
+  absorb(result: CommitResult): Promise<void>;
+  /** Brings the view up to date after a conflict. */
+  refresh(): Promise<void>;
+}
+
+const DIRECT_CHANNEL: AtomicChannel = {
+  prepare: () => Promise.resolve(),
+  since: () => undefined,
+  absorb: () => Promise.resolve(),
+  refresh: () => Promise.resolve(),
+};
 
 /**
  * What every way into a store shares, whatever the backend: key checks, encoding and decoding,
@@ -27,6 +46,8 @@ export class StoreCore {
   /** True when the backend was created here, so closing the store disposes of it. */
   readonly ownsBackend: boolean;
   closed = false;
+  /** Atomic operations always commit on the backend; a local view hooks in here. */
+  channel: AtomicChannel = DIRECT_CHANNEL;
   /** Frozen mode: the decoded value of each key, valid while the stored text is the same string. */
   private readonly frozenCache = new Map<string, { text: string; value: unknown }>();
 
@@ -100,13 +121,19 @@ export class StoreCore {
 
   assertWritable(): void {
     if (this.readOnly) {
-      throw new StoreError("READ_ONLY", `[@dictstore/core] Store "${this.name}" was opened read-only; nothing was written.`);
+      throw new StoreError(
+        "READ_ONLY",
+        `[@dictstore/core] Store "${this.name}" was opened read-only; nothing was written.`,
+      );
     }
   }
 
   assertOpen(): void {
     if (this.closed) {
-      throw new StoreError("CLOSED", `[@dictstore/core] Store "${this.name}" is closed; open it again to use it.`);
+      throw new StoreError(
+        "CLOSED",
+        `[@dictstore/core] Store "${this.name}" is closed; open it again to use it.`,
+      );
     }
   }
 

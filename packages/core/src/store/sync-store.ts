@@ -1,6 +1,7 @@
 import type { SyncBackend } from "../backend.ts";
 import { StoreError } from "../errors.ts";
 import { ttlToMs } from "../limits.ts";
+import type { DictSource } from "./dict-source.ts";
 import { pagedIterable } from "./paging.ts";
 import { mappingEntries, objectFromEntries, type SetOptions, StoreCore } from "./store-core.ts";
 
@@ -9,10 +10,13 @@ import { mappingEntries, objectFromEntries, type SetOptions, StoreCore } from ".
  * store is always current. The proxy's traps and reserved methods are thin wrappers over these.
  */
 export class SyncStore {
-  readonly backend: SyncBackend;
+  readonly backend: DictSource;
 
-  constructor(readonly core: StoreCore) {
-    this.backend = core.backend as SyncBackend;
+  constructor(
+    readonly core: StoreCore,
+    source?: DictSource,
+  ) {
+    this.backend = source ?? (core.backend as SyncBackend);
   }
 
   /** Bracket read: the value, or the missing-key policy. */
@@ -30,7 +34,10 @@ export class SyncStore {
 
   set(key: unknown, value: unknown, options?: SetOptions): void {
     const write = this.core.setWrite(key, value, options);
-    this.backend.set(this.core.name, write.key, write.value, { ttlMs: write.ttlMs ?? null, maxKeys: this.core.limits.maxKeys });
+    this.backend.set(this.core.name, write.key, write.value, {
+      ttlMs: write.ttlMs ?? null,
+      maxKeys: this.core.limits.maxKeys,
+    });
     this.core.remember(write.key, write.value);
   }
 
@@ -101,9 +108,13 @@ export class SyncStore {
     const entry = this.backend.get(this.core.name, checked);
     if (entry === undefined) {
       if (fallback.length > 0) return fallback[0];
-      throw new StoreError("KEY_ERROR", `[@dictstore/core] KeyError: "${checked}" is not in store "${this.core.name}".`, {
-        key: checked,
-      });
+      throw new StoreError(
+        "KEY_ERROR",
+        `[@dictstore/core] KeyError: "${checked}" is not in store "${this.core.name}".`,
+        {
+          key: checked,
+        },
+      );
     }
     const value = this.core.decode(checked, entry);
     this.delete(checked);

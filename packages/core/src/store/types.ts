@@ -1,4 +1,5 @@
 import type { Draft } from "immer";
+import type { LoadFilter } from "../backend.ts";
 import type { SetOptions } from "./store-core.ts";
 
 /** The string keys of a store schema. */
@@ -8,7 +9,14 @@ export type StoreKey<T> = Extract<keyof T, string>;
 export type StoreValue<T> = T[StoreKey<T>];
 
 /** A producer for `update(key, recipe)`: mutate the draft, or return a new value. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a recipe that only mutates the draft returns nothing.
 export type UpdateRecipe<TValue> = (draft: Draft<TValue>) => TValue | undefined | void;
+
+/** Options of `transaction` on the async API. */
+export interface TransactionOptions {
+  /** Load only these keys and prefixes for the transaction (the async API loads the whole store by default). */
+  load?: LoadFilter;
+}
 
 /** Atomic operations: always committed through the backend's conditional commit; they return promises on every backend. */
 export interface AtomicMethods<T> {
@@ -18,6 +26,12 @@ export interface AtomicMethods<T> {
   setIfAbsent<K extends StoreKey<T>>(key: K, value: T[K], options?: SetOptions): Promise<boolean>;
   /** Appends items to the list under `key` (created when missing); resolves to the new length. */
   append<K extends StoreKey<T>>(key: K, ...items: unknown[]): Promise<number>;
+  /**
+   * Runs `fn` on the dict with its reads recorded and its writes held back; commits the writes
+   * atomically only if nothing it read changed, else runs it again on fresh data. `fn` must be
+   * synchronous and free of side effects (it may run more than once). Resolves to what `fn` returns.
+   */
+  transaction<TResult>(fn: (tx: DataStore<T>) => TResult, options?: TransactionOptions): Promise<TResult>;
 }
 
 /** The methods and reserved names of a dict store (see RESERVED_KEYS). */

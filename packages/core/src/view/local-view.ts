@@ -1,0 +1,368 @@
+import { randomUUID } from "node:crypto";
+import type {
+  BackendEntry,
+  ChangeSet,
+  CommitResult,
+  CommitWrite,
+  EntryPage,
+  KeyPage,
+  ListedEntry,
+  ListOptions,
+  LoadFilter,
+  WriteOptions,
+} from "../backend.ts";
+import { isStoreError, StoreError } from "../errors.ts";
+import type { DictSource } from "../store/dict-source.ts";
+import type { AtomicChannel, StoreCore } from "../store/store-core.ts";
+import { guardExit, releaseExitGuard } from "./exit-guard.ts";
+
+interface ViewEntry extends BackendEntry {
+  readonly value: string;
+  readonly version: number;
+  readonly expiresAt: number | null;
+}
+
+/** A batch of buffered writes on its way to the backend. */
+interface Batch {
+  clear: boolean;
+  writes: Map<string, CommitWrite>;
+  ttls: Map<string, number | null>;
+}
+
+const emptyBatch = (): Batch => ({ clear: false, writes: new Map(), ttls: new Map() });
+
+/**
+ * A local view of one store of an asynchronous backend. Proxy traps cannot await, so the view loads
+ * the store (or the declared keys and prefixes) once, serves the dict's reads from memory, applies
+ * writes locally (read-your-writes) and commits the writes made with no `await` between them as one
+ * atomic commit at the end of the tick. Every commit brings back what others changed since, so the
+ * view refreshes as a side effect.
+ */
+export class LocalView implements DictSource {
+  private entries = new Map<string, ViewEntry>();
+  private version = 0;
+  private buffered: Batch = emptyBatch();
+  private inFlight: Promise<void> | null = null;
+  private scheduled = false;
+  private failure: StoreError | null = null;
+
+  constructor(
+    private readonly core: StoreCore,
+    private readonly filter: LoadFilter | undefined,
+  ) {}
+
+  /** The hooks that let atomic operations commit on the backend and keep this view current. */
+  readonly channel: AtomicChannel = {
+    prepare: async () => {
+      await this.flush();
+    },
+    since: () => this.version,
+    absorb: (result) => this.absorb(result),
+    refresh: () => this.refresh(),
+  };
+
+  /** Loads the store (or the filtered part) in one round trip. */
+  async load(): Promise<void> {
+    const snapshot = await this.core.backend.load(this.core.name, this.filter);
+    this.replaceAll(snapshot.entries, snapshot.version);
+  }
+
+  /** Commits what is buffered and waits for it; rejects with the typed error of a failed commit. */
+  async flush(): Promise<boolean> {
+    let committed = false;
+    for (;;) {
+      if (this.inFlight !== null) {
+        await this.inFlight;
+        committed = true;
+        continue;
+      }
+      if (!this.hasBuffered()) {
+        this.failure = null;
+        return committed;
+      }
+      this.startCommit();
+      await this.inFlight;
+      committed = true;
+      if (this.failure !== null) throw this.failure;
+    }
+  }
+
+  /** Flushes, then brings the view up to date: one round trip when nothing changed. */
+  async refresh(): Promise<void> {
+    if (await this.flush()) return; // the commit brought the changes back already
+    const changes = await this.core.backend.changes(this.core.name, this.version);
+    await this.apply(changes);
+  }
+
+  // --- the dict's synchronous source ---
+
+  get(_store: string, key: string): BackendEntry | undefined {
+    this.cover(key);
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt !== null && entry.expiresAt <= Date.now()) return undefined;
+    return entry;
+  }
+
+  has(store: string, key: string): boolean {
+    return this.get(store, key) !== undefined;
+  }
+
+  set(store: string, key: string, value: string, options?: WriteOptions): number {
+    const previous = this.get(store, key);
+    if (previous === undefined) this.checkRoom(1, options?.maxKeys);
+    const ttlMs = options?.ttlMs ?? null;
+    this.entries.set(key, {
+      value,
+      version: this.version,
+      expiresAt: ttlMs === null ? null : Date.now() + ttlMs,
+    });
+    this.buffer(key, { type: "set", key, value, ttlMs });
+    return this.version;
+  }
+
+  setMany(
+    store: string,
+    entries: readonly { key: string; value: string; ttlMs?: number | null }[],
+    options?: Pick<WriteOptions, "maxKeys">,
+  ): number {
+    const fresh = new Set(entries.filter((e) => !this.has(store, e.key)).map((e) => e.key));
+    this.checkRoom(fresh.size, options?.maxKeys);
+    for (const e of entries) this.set(store, e.key, e.value, { ttlMs: e.ttlMs ?? null });
+    return this.version;
+  }
+
+  delete(store: string, key: string): boolean {
+    const existed = this.has(store, key);
+    this.entries.delete(key);
+    // Sent even when the view did not hold the key: someone may have written it since the last refresh.
+    this.buffer(key, { type: "delete", key });
+    return existed;
+  }
+
+  listKeys(_store: string, options?: ListOptions): KeyPage {
+    return { keys: this.liveEntries(options?.prefix).map((e) => e.key), cursor: null };
+  }
+
+  listEntries(_store: string, options?: ListOptions): EntryPage {
+    // The data is in memory already, so one page holds everything: paging would save nothing.
+    return { entries: this.liveEntries(options?.prefix), cursor: null };
+  }
+
+  count(): number {
+    return this.liveEntries(undefined).length;
+  }
+
+  clear(): void {
+    this.coverAll("clear()");
+    this.entries.clear();
+    this.buffered = { clear: true, writes: new Map(), ttls: new Map() };
+    this.schedule();
+  }
+
+  getTtl(store: string, key: string): number | null | undefined {
+    const entry = this.get(store, key);
+    if (entry === undefined) return undefined;
+    return entry.expiresAt === null ? null : Math.max(0, entry.expiresAt - Date.now());
+  }
+
+  setTtl(store: string, key: string, ttlMs: number | null): boolean {
+    const entry = this.get(store, key);
+    if (entry === undefined) return false;
+    this.entries.set(key, { ...entry, expiresAt: ttlMs === null ? null : Date.now() + ttlMs });
+    const pending = this.buffered.writes.get(key);
+    if (pending?.type === "set") {
+      this.buffered.writes.set(key, { ...pending, ttlMs });
+    } else {
+      this.buffered.ttls.set(key, ttlMs);
+    }
+    this.schedule();
+    return true;
+  }
+
+  // --- internal ---
+
+  private buffer(key: string, write: CommitWrite): void {
+    this.buffered.writes.set(key, write);
+    this.buffered.ttls.delete(key);
+    this.schedule();
+  }
+
+  private hasBuffered(): boolean {
+    const b = this.buffered;
+    return b.clear || b.writes.size > 0 || b.ttls.size > 0;
+  }
+
+  /** Writes made with no `await` between them end up in one commit, sent when the current job yields. */
+  private schedule(): void {
+    guardExit(this);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      this.startCommit();
+    });
+  }
+
+  private startCommit(): void {
+    if (this.inFlight !== null || !this.hasBuffered()) return;
+    const batch = this.buffered;
+    this.buffered = emptyBatch();
+    // Never rejects: a failure is kept for the next flush, so it can never be an unhandled rejection.
+    this.inFlight = this.send(batch).then(
+      () => {
+        this.failure = null;
+      },
+      (error: unknown) => {
+        this.failure = toStoreError(error, this.core.backend.name);
+        this.restore(batch);
+      },
+    );
+    void this.inFlight.finally(() => {
+      this.inFlight = null;
+      if (!this.hasBuffered()) releaseExitGuard(this);
+      else if (this.failure === null) this.startCommit();
+    });
+  }
+
+  private async send(batch: Batch): Promise<void> {
+    const { backend, name } = this.core;
+    if (batch.clear) {
+      await backend.clear(name);
+      batch.clear = false; // done: a retry must not clear again what others wrote since
+    }
+    if (batch.writes.size > 0) {
+      const result = await backend.commit(name, {
+        checks: [],
+        writes: [...batch.writes.values()],
+        maxKeys: this.core.limits.maxKeys,
+        token: randomUUID(),
+        since: this.version,
+      });
+      batch.writes.clear();
+      await this.absorb(result);
+    }
+    for (const [key, ttlMs] of batch.ttls) {
+      await backend.setTtl(name, key, ttlMs);
+      batch.ttls.delete(key);
+    }
+  }
+
+  /** Puts a failed batch back under what was buffered since (newer writes to a key win). */
+  private restore(batch: Batch): void {
+    const newer = this.buffered;
+    if (newer.clear) return; // a later clear() supersedes everything the failed batch held
+    const writes = new Map(batch.writes);
+    for (const [key, write] of newer.writes) {
+      writes.delete(key);
+      writes.set(key, write);
+    }
+    const ttls = new Map(batch.ttls);
+    for (const [key, ttl] of newer.ttls) ttls.set(key, ttl);
+    this.buffered = { clear: batch.clear, writes, ttls };
+  }
+
+  private async absorb(result: CommitResult): Promise<void> {
+    if (!result.ok) {
+      // Plain writes carry no checks, so only a backend bug lands here.
+      throw new StoreError(
+        "CONFLICT",
+        `[@dictstore/core] [${this.core.backend.name}] An unconditional commit was refused.`,
+      );
+    }
+    if (result.changes !== undefined) await this.apply(result.changes);
+    else this.version = Math.max(this.version, result.version);
+  }
+
+  private async apply(changes: ChangeSet): Promise<void> {
+    if (changes.reset) {
+      await this.load();
+      return;
+    }
+    const buffered = this.buffered.writes;
+    for (const entry of changes.entries) {
+      if (buffered.has(entry.key) || !this.covers(entry.key)) continue; // a newer local write wins
+      this.entries.set(entry.key, { value: entry.value, version: entry.version, expiresAt: entry.expiresAt });
+    }
+    for (const key of changes.deleted) if (!buffered.has(key)) this.entries.delete(key);
+    this.version = Math.max(this.version, changes.version);
+  }
+
+  private replaceAll(entries: readonly ListedEntry[], version: number): void {
+    const next = new Map<string, ViewEntry>();
+    for (const e of entries) next.set(e.key, { value: e.value, version: e.version, expiresAt: e.expiresAt });
+    // Local writes not yet committed stay visible over the freshly loaded data.
+    for (const [key, write] of this.buffered.writes) {
+      if (write.type === "delete") next.delete(key);
+      else {
+        const local = this.entries.get(key);
+        if (local !== undefined) next.set(key, local);
+      }
+    }
+    this.entries = next;
+    this.version = version;
+  }
+
+  private liveEntries(prefix: string | undefined): ListedEntry[] {
+    this.coverAll("listing keys");
+    const now = Date.now();
+    const out: ListedEntry[] = [];
+    for (const [key, e] of this.entries) {
+      if (e.expiresAt !== null && e.expiresAt <= now) continue;
+      if (prefix !== undefined && !key.startsWith(prefix)) continue;
+      out.push({ key, value: e.value, version: e.version, expiresAt: e.expiresAt });
+    }
+    return out;
+  }
+
+  private checkRoom(newKeys: number, maxKeys: number | undefined): void {
+    if (maxKeys === undefined || newKeys === 0 || this.filter !== undefined) return;
+    if (this.count() + newKeys > maxKeys) {
+      throw new StoreError(
+        "LIMIT_EXCEEDED",
+        `[@dictstore/core] The store would hold more than ${maxKeys} keys (option limits.maxKeys). Nothing was written.`,
+      );
+    }
+  }
+
+  private covers(key: string): boolean {
+    const filter = this.filter;
+    if (filter === undefined) return true;
+    return (
+      (filter.keys?.includes(key) ?? false) || (filter.prefixes?.some((p) => key.startsWith(p)) ?? false)
+    );
+  }
+
+  private cover(key: string): void {
+    if (this.covers(key)) return;
+    throw new StoreError(
+      "NOT_LOADED",
+      `[@dictstore/core] "${key}" is outside this view of store "${this.core.name}", which loaded only ${describeFilter(this.filter)}. Add it to the \`load\` option of openStore ({ load: { keys: [...], prefixes: [...] } }), or use createAsyncStore for keys you do not load.`,
+      { key },
+    );
+  }
+
+  private coverAll(what: string): void {
+    if (this.filter === undefined) return;
+    throw new StoreError(
+      "NOT_LOADED",
+      `[@dictstore/core] ${what} needs the whole store, but this view of store "${this.core.name}" loaded only ${describeFilter(this.filter)}. Open it without the \`load\` option, or use createAsyncStore.`,
+    );
+  }
+}
+
+function describeFilter(filter: LoadFilter | undefined): string {
+  const parts: string[] = [];
+  if (filter?.keys?.length) parts.push(`keys ${JSON.stringify(filter.keys)}`);
+  if (filter?.prefixes?.length) parts.push(`prefixes ${JSON.stringify(filter.prefixes)}`);
+  return parts.length === 0 ? "nothing" : parts.join(" and ");
+}
+
+function toStoreError(error: unknown, backend: string): StoreError {
+  if (isStoreError(error)) return error;
+  return new StoreError(
+    "BACKEND_UNAVAILABLE",
+    `[@dictstore/core] [${backend}] Committing buffered writes failed: ${error instanceof Error ? error.message : String(error)}. The writes are still buffered; await flush(store) to retry.`,
+    { cause: error, backend },
+  );
+}
