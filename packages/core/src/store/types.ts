@@ -39,6 +39,7 @@ export interface StoreMethods<T> extends AtomicMethods<T> {
   /** The value, or `undefined` when missing. */
   get<K extends StoreKey<T>>(key: K | number): T[K] | undefined;
   /** The value, or `fallback` when missing (a present falsy value is returned as is). */
+  get<K extends StoreKey<T>>(key: K | number, fallback: T[K]): T[K];
   get<K extends StoreKey<T>, D>(key: K | number, fallback: D): T[K] | D;
   /** Writes a value; `{ ttl }` in seconds. The value is serialized at once. */
   set<K extends StoreKey<T>>(key: K | number, value: T[K], options?: SetOptions): void;
@@ -88,6 +89,7 @@ export type DataStore<T = Record<string, unknown>> = StoreMethods<T> & { -readon
 /** The all-async form of a store (Pipedream's Node.js API): every method returns a promise. */
 export interface AsyncDataStore<T = Record<string, unknown>> extends AtomicMethods<T> {
   get<K extends StoreKey<T>>(key: K | number): Promise<T[K] | undefined>;
+  get<K extends StoreKey<T>>(key: K | number, fallback: T[K]): Promise<T[K]>;
   get<K extends StoreKey<T>, D>(key: K | number, fallback: D): Promise<T[K] | D>;
   set<K extends StoreKey<T>>(key: K | number, value: T[K], options?: SetOptions): Promise<void>;
   has(key: StoreKey<T> | number): Promise<boolean>;

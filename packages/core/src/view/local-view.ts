@@ -150,7 +150,11 @@ export class LocalView implements DictSource {
   }
 
   count(): number {
-    return this.liveEntries(undefined).length;
+    this.coverAll("size");
+    const now = Date.now();
+    let live = 0;
+    for (const e of this.entries.values()) if (e.expiresAt === null || e.expiresAt > now) live++;
+    return live;
   }
 
   clear(): void {
