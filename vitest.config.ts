@@ -15,7 +15,13 @@ export default defineConfig({
     projects: [
       ...readdirSync(`${root}packages`).map((name) => ({
         resolve: { alias },
-        test: { name, root: `${root}packages/${name}`, include: ["test/**/*.test.ts"] },
+        // --expose-gc lets core's leak test force a collection (forks pool: a real node flag per worker).
+        test: {
+          name,
+          root: `${root}packages/${name}`,
+          include: ["test/**/*.test.ts"],
+          ...(name === "core" ? { execArgv: ["--expose-gc"] } : {}),
+        },
       })),
       {
         resolve: { alias },

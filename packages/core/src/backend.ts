@@ -217,7 +217,10 @@ export type SyncBackend = Backend<true>;
 export type AsyncBackend = Backend<boolean>;
 
 /** A typed backend factory: `export const fooBackend: BackendFactory<FooOptions> = (options) => ({ … })`. */
-export type BackendFactory<TOptions, TSync extends boolean = boolean> = (options: TOptions) => Backend<TSync>;
+export type BackendFactory<TOptions, TSync extends boolean = boolean> = (
+  // Options that may be undefined may also be left out: `memoryBackend()`.
+  ...options: undefined extends TOptions ? [options?: TOptions] : [options: TOptions]
+) => Backend<TSync>;
 
 /** True when the backend declares itself synchronous. */
 export function isSyncBackend(backend: Backend): backend is SyncBackend {

@@ -30,6 +30,7 @@ export { DEFAULT_LIMITS } from "./limits.ts";
 export type { MemoryBackendOptions } from "./memory/memory-backend.ts";
 export { memoryBackend } from "./memory/memory-backend.ts";
 export { isReservedKey, RESERVED_KEYS } from "./reserved.ts";
+export type { StagedWritesOptions } from "./store/lifecycle.ts";
 export {
   backendOf,
   close,
@@ -39,6 +40,7 @@ export {
   isStore,
   openStore,
   refresh,
+  withStagedWrites,
 } from "./store/lifecycle.ts";
 export type { StoreOptions } from "./store/options.ts";
 export type { SetOptions } from "./store/store-core.ts";
@@ -51,3 +53,13 @@ export type {
   StoreValue,
   UpdateRecipe,
 } from "./store/types.ts";
+export type { BackendFromUrlOptions } from "./url/backend-from-url.ts";
+export {
+  backendFromUrl,
+  DEFAULT_STORE_PATH,
+  defaultStoreUrl,
+  STORE_URL_ENV,
+  storeUrlFromEnv,
+} from "./url/backend-from-url.ts";
+export type { RedisClusterNode, RedisUrlOptions, StoreUrlTarget } from "./url/parse-store-url.ts";
+export { parseStoreUrl, redisUrlOptions } from "./url/parse-store-url.ts";

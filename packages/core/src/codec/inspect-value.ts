@@ -36,9 +36,9 @@ function describe(value: object): string {
  */
 export function inspectValue(value: unknown): ValueShape {
   const shape: ValueShape = { rich: false, rewrite: false };
-  const ancestors = new Set<object>();
+  const seen = new Set<object>();
   try {
-    walk(value, "", shape, ancestors);
+    walk(value, "", shape, seen);
   } catch (error) {
     if (error instanceof RangeError) fail("", "nested too deeply");
     throw error;
@@ -46,7 +46,7 @@ export function inspectValue(value: unknown): ValueShape {
   return shape;
 }
 
-function walk(value: unknown, path: string, shape: ValueShape, ancestors: Set<object>): void {
+function walk(value: unknown, path: string, shape: ValueShape, seen: Set<object>): void {
   switch (typeof value) {
     case "string":
     case "boolean":
@@ -67,30 +67,29 @@ function walk(value: unknown, path: string, shape: ValueShape, ancestors: Set<ob
   }
   if (value === null) return;
   const object = value as object;
-  if (ancestors.has(object)) {
-    shape.rich = true; // a cycle: superjson keeps it, JSON cannot
+  if (seen.has(object)) {
+    // A cycle or a shared reference: superjson keeps the identity, JSON would copy or throw.
+    shape.rich = true;
     return;
   }
   if (Array.isArray(object)) {
-    ancestors.add(object);
-    for (let i = 0; i < object.length; i++) walk(object[i], `${path}[${i}]`, shape, ancestors);
-    ancestors.delete(object);
+    seen.add(object);
+    for (let i = 0; i < object.length; i++) walk(object[i], `${path}[${i}]`, shape, seen);
     return;
   }
   const proto = Object.getPrototypeOf(object);
   if (proto === Object.prototype || proto === null) {
-    ancestors.add(object);
+    seen.add(object);
     for (const key of Object.keys(object)) {
       if (DANGEROUS_KEY.test(key)) shape.rewrite = true;
-      walk((object as Record<string, unknown>)[key], `${path}.${key}`, shape, ancestors);
+      walk((object as Record<string, unknown>)[key], `${path}.${key}`, shape, seen);
     }
-    ancestors.delete(object);
     return;
   }
-  walkRich(object, path, shape, ancestors);
+  walkRich(object, path, shape, seen);
 }
 
-function walkRich(object: object, path: string, shape: ValueShape, ancestors: Set<object>): void {
+function walkRich(object: object, path: string, shape: ValueShape, seen: Set<object>): void {
   shape.rich = true;
   if (object instanceof Date) {
     if (Number.isNaN(object.getTime())) fail(path, "an invalid Date");
@@ -103,18 +102,16 @@ function walkRich(object: object, path: string, shape: ValueShape, ancestors: Se
     return;
   }
   if (object instanceof Map) {
-    ancestors.add(object);
+    seen.add(object);
     for (const [k, v] of object) {
-      walk(k, `${path}.<key>`, shape, ancestors);
-      walk(v, `${path}.get(${String(k)})`, shape, ancestors);
+      walk(k, `${path}.<key>`, shape, seen);
+      walk(v, `${path}.get(${String(k)})`, shape, seen);
     }
-    ancestors.delete(object);
     return;
   }
   if (object instanceof Set) {
-    ancestors.add(object);
-    for (const item of object) walk(item, `${path}.<item>`, shape, ancestors);
-    ancestors.delete(object);
+    seen.add(object);
+    for (const item of object) walk(item, `${path}.<item>`, shape, seen);
     return;
   }
   fail(path, describe(object));

@@ -48,12 +48,30 @@ export const memoryBackend: BackendFactory<MemoryBackendOptions | undefined, tru
   // One counter for every store, so a dropped and re-created store never reuses a version.
   let clock = 0;
 
-  const existing = (store: string): MemoryTable | undefined => tables.get(store);
+  // The table used last: most processes use one store, and this spares a Map lookup on every read.
+  // Reset whenever a table leaves `tables` (rename, drop, dispose).
+  let lastName: string | undefined;
+  let lastTable: MemoryTable | undefined;
+  const forgetLast = () => {
+    lastName = undefined;
+    lastTable = undefined;
+  };
+  const existing = (store: string): MemoryTable | undefined => {
+    if (store === lastName) return lastTable;
+    const found = tables.get(store);
+    if (found !== undefined) {
+      lastName = store;
+      lastTable = found;
+    }
+    return found;
+  };
   const table = (store: string): MemoryTable => {
-    let found = tables.get(store);
+    let found = existing(store);
     if (found === undefined) {
       found = new MemoryTable(now);
       found.version = clock;
+      // Versions of an earlier store of this name (dropped or renamed away) are not this table's history.
+      found.forgetHistoryBefore(clock);
       tables.set(store, found);
     }
     return found;
@@ -86,7 +104,8 @@ export const memoryBackend: BackendFactory<MemoryBackendOptions | undefined, tru
         throw limitError(writeOptions?.maxKeys ?? 0);
       const keep = writeOptions?.keepTtl === true && writeOptions.ttlMs === undefined;
       const expiresAt = keep ? (previous?.expiresAt ?? null) : expiry(writeOptions?.ttlMs);
-      t.write(key, value, bump(t), expiresAt);
+      // `previous` is still current: nothing between `live` and here touches this key.
+      t.writeOver(key, value, bump(t), expiresAt, previous);
       return t.version;
     },
     setMany(store, entries, writeOptions) {
@@ -182,10 +201,19 @@ export const memoryBackend: BackendFactory<MemoryBackendOptions | undefined, tru
         throw createError(BACKEND_NAME, "STORE_EXISTS", `A store named "${to}" exists already.`);
       tables.delete(from);
       tables.set(to, t);
+      forgetLast();
       bump(t);
+      t.forgetHistoryBefore(t.version);
     },
-    dropStore: (store) => tables.delete(store),
+    dropStore(store) {
+      forgetLast();
+      if (!tables.delete(store)) return false;
+      // A re-created store must start above every version the dropped one had.
+      clock++;
+      return true;
+    },
     dispose() {
+      forgetLast();
       tables.clear();
       tokens.clear();
     },

@@ -53,19 +53,30 @@ export class MemoryTable {
   }
 
   write(key: string, value: string, version: number, expiresAt: number | null): void {
-    const previous = this.slots.get(key);
+    this.writeOver(key, value, version, expiresAt, this.slots.get(key));
+  }
+
+  /** `write` for a caller that has just read the key's slot with `live` (and changed nothing since): saves a lookup. */
+  writeOver(
+    key: string,
+    value: string,
+    version: number,
+    expiresAt: number | null,
+    previous: Slot | undefined,
+  ): void {
     let seq: number;
     if (previous === undefined) {
       seq = this.nextSeq++;
       this.orderKeys.push(key);
       this.orderSeqs.push(seq);
-      this.tombstones.delete(key);
+      if (this.tombstones.size !== 0) this.tombstones.delete(key);
     } else {
       seq = previous.seq;
     }
     this.slots.set(key, { value, version, expiresAt, seq });
-    if (expiresAt === null) this.expiring.delete(key);
-    else this.expiring.add(key);
+    // Most stores never use TTLs: skip the Set lookup when nothing expires.
+    if (expiresAt !== null) this.expiring.add(key);
+    else if (this.expiring.size !== 0) this.expiring.delete(key);
   }
 
   /** Changes only the expiry of a live key, keeping its value and version. */
@@ -95,7 +106,11 @@ export class MemoryTable {
   page(options: ListOptions | undefined): { slots: ListedEntry[]; cursor: string | null } {
     const limit = Math.max(1, options?.limit ?? 1000);
     const prefix = options?.prefix;
-    const after = options?.cursor === undefined ? 0 : Number(options.cursor);
+    // The cursor is "<last seq returned>:<last seq that existed when the listing began>". Keys
+    // inserted after the first page are left out, so writing during iteration can never make it endless.
+    const [afterText, endText] = options?.cursor === undefined ? [] : options.cursor.split(":");
+    const after = afterText === undefined ? 0 : Number(afterText);
+    const end = endText === undefined ? this.nextSeq - 1 : Number(endText);
     const now = this.now();
     const out: ListedEntry[] = [];
     let index = this.firstIndexAfter(after);
@@ -103,6 +118,10 @@ export class MemoryTable {
     for (; index < this.orderKeys.length && out.length < limit; index++) {
       const key = this.orderKeys[index] as string;
       const seq = this.orderSeqs[index] as number;
+      if (seq > end) {
+        index = this.orderKeys.length;
+        break;
+      }
       lastSeq = seq;
       const slot = this.slots.get(key);
       if (slot === undefined || slot.seq !== seq) continue; // a dead row
@@ -110,12 +129,18 @@ export class MemoryTable {
       if (prefix !== undefined && !key.startsWith(prefix)) continue;
       out.push({ key, value: slot.value, version: slot.version, expiresAt: slot.expiresAt });
     }
-    return { slots: out, cursor: index < this.orderKeys.length ? String(lastSeq) : null };
+    return { slots: out, cursor: index < this.orderKeys.length ? `${lastSeq}:${end}` : null };
+  }
+
+  /** From now on, `changesSince` a version below `version` answers `reset` (the table is new, or took another store's name). */
+  forgetHistoryBefore(version: number): void {
+    this.tombstoneFloor = Math.max(this.tombstoneFloor, version);
   }
 
   /** Live slots written after `since`, and keys deleted after it. */
   changesSince(since: number): ChangeSet {
-    if (since < this.tombstoneFloor || since > this.version) {
+    // Since 0 (a reader that holds nothing), the live entries alone are the whole answer.
+    if ((since !== 0 && since < this.tombstoneFloor) || since > this.version) {
       return { version: this.version, entries: [], deleted: [], reset: true };
     }
     const entries: ListedEntry[] = [];

@@ -1,11 +1,10 @@
 import { StoreError } from "../errors.ts";
 import { ttlToMs } from "../limits.ts";
-import { LocalView } from "../view/local-view.ts";
 import * as atomic from "./atomic.ts";
 import { createDictProxy } from "./dict-proxy.ts";
 import { pagedAsyncIterable } from "./paging.ts";
 import { mappingEntries, objectFromEntries, type SetOptions, StoreCore } from "./store-core.ts";
-import { runTransaction } from "./transaction.ts";
+import { loadingTransactionSource, runTransaction } from "./transaction.ts";
 import type { AsyncDataStore, TransactionOptions, UpdateRecipe } from "./types.ts";
 
 /**
@@ -122,21 +121,8 @@ export function createAsyncFacade<T>(core: StoreCore): AsyncDataStore<T> {
     setIfAbsent: (key: unknown, value: unknown, options?: SetOptions) =>
       atomic.setIfAbsent(core, key, value, options),
     append: (key: unknown, ...items: unknown[]) => atomic.append(core, key, items),
-    // No view to run on, so each attempt loads one (the whole store, or `options.load`).
     transaction: (fn: (tx: never) => unknown, options?: TransactionOptions) =>
-      runTransaction(
-        core,
-        {
-          prepare: async () => {
-            const view = new LocalView(core, options?.load);
-            await view.load();
-            return view;
-          },
-          afterConflict: () => Promise.resolve(),
-        },
-        fn,
-        createDictProxy,
-      ),
+      runTransaction(core, loadingTransactionSource(core, options?.load), fn, createDictProxy),
     [Symbol.asyncIterator]: () => keys()[Symbol.asyncIterator](),
   };
   return facade as unknown as AsyncDataStore<T>;

@@ -4,7 +4,7 @@ import { RESERVED_KEYS } from "../reserved.ts";
 import * as atomic from "./atomic.ts";
 import type { SetOptions } from "./store-core.ts";
 import type { SyncStore } from "./sync-store.ts";
-import { runTransaction, type TransactionSource } from "./transaction.ts";
+import { directTransactionSource, runTransaction } from "./transaction.ts";
 import type { DataStore, UpdateRecipe } from "./types.ts";
 
 function reservedKeyError(name: string, action: "assign" | "delete"): StoreError {
@@ -23,15 +23,29 @@ function symbolKeyError(): TypeError {
   return new TypeError("[@dictstore/core] Store keys are strings (or numbers); a symbol cannot be a key.");
 }
 
-/** A transaction over the store's own source: the backend itself, or its local view after a flush. */
-function directTransactionSource(store: SyncStore): TransactionSource {
-  return {
-    prepare: async () => {
-      await store.core.channel.prepare();
-      return store.backend;
-    },
-    afterConflict: () => store.core.channel.refresh(),
-  };
+/*
+ * A cheap pre-check that runs before the method lookup on every property read: one bit per
+ * (first character, length) of each name the trap answers itself. Most data keys fail it and so
+ * skip a hash lookup; a key that passes is looked up exactly as before.
+ */
+const RESERVED_SHAPES = new Int32Array(128);
+
+function noteReservedShape(name: string): void {
+  const first = name.charCodeAt(0);
+  if (first < 128 && name.length < 32) {
+    RESERVED_SHAPES[first] = (RESERVED_SHAPES[first] as number) | (1 << name.length);
+  } else {
+    throw new Error(
+      `[@dictstore/core] internal: reserved name ${JSON.stringify(name)} is not a short ASCII name.`,
+    );
+  }
+}
+
+for (const name of RESERVED_KEYS) noteReservedShape(name);
+
+function mayBeReserved(name: string): boolean {
+  const first = name.charCodeAt(0);
+  return first < 128 && name.length < 32 && ((RESERVED_SHAPES[first] as number) & (1 << name.length)) !== 0;
 }
 
 /** The reserved methods of one store, bound once so every read returns the same function. */
@@ -65,6 +79,7 @@ function buildMethods(store: SyncStore): Record<string, unknown> {
     transaction: (fn: (tx: never) => unknown) =>
       runTransaction(core, directTransactionSource(store), fn, createDictProxy),
   });
+  for (const name of Object.keys(methods)) noteReservedShape(name);
   return methods;
 }
 
@@ -93,15 +108,17 @@ export function createDictProxy<T>(store: SyncStore): DataStore<T> {
   const handler: ProxyHandler<object> = {
     get(_target, property) {
       if (typeof property === "symbol") return symbolValue(store, property);
-      const method = methods[property];
-      if (method !== undefined) return method;
-      if (property === "size") return store.size();
-      if (property === "then") return undefined;
+      if (mayBeReserved(property)) {
+        const method = methods[property];
+        if (method !== undefined) return method;
+        if (property === "size") return store.size();
+        if (property === "then") return undefined;
+      }
       return store.read(property);
     },
     set(_target, property, value) {
       if (typeof property === "symbol") throw symbolKeyError();
-      if (RESERVED_KEYS.has(property)) throw reservedKeyError(property, "assign");
+      if (mayBeReserved(property) && RESERVED_KEYS.has(property)) throw reservedKeyError(property, "assign");
       store.set(property, value);
       return true;
     },
@@ -111,7 +128,7 @@ export function createDictProxy<T>(store: SyncStore): DataStore<T> {
     },
     deleteProperty(_target, property) {
       if (typeof property === "symbol") throw symbolKeyError();
-      if (RESERVED_KEYS.has(property)) throw reservedKeyError(property, "delete");
+      if (mayBeReserved(property) && RESERVED_KEYS.has(property)) throw reservedKeyError(property, "delete");
       store.delete(property);
       return true;
     },

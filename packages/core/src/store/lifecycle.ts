@@ -6,11 +6,19 @@ import { createDictProxy } from "./dict-proxy.ts";
 import type { StoreOptions } from "./options.ts";
 import { StoreCore } from "./store-core.ts";
 import { SyncStore } from "./sync-store.ts";
+import {
+  directTransactionSource,
+  loadingTransactionSource,
+  runTransaction,
+  type TransactionSource,
+} from "./transaction.ts";
 import type { AsyncDataStore, DataStore } from "./types.ts";
 
 /** What the free functions need to know about a store they are handed. */
 interface StoreHandle {
   readonly core: StoreCore;
+  /** Where transactions and staged writes read. */
+  readonly transactions: TransactionSource;
   /** Sends buffered writes (local views); nothing to do for direct stores. */
   flush(): Promise<void>;
   /** Brings the view up to date (local views); nothing to do for direct stores. */
@@ -37,8 +45,9 @@ export function registerStore<TStore extends object>(store: TStore, handle: Stor
   return store;
 }
 
-const directHandle = (core: StoreCore): StoreHandle => ({
+const directHandle = (core: StoreCore, transactions: TransactionSource): StoreHandle => ({
   core,
+  transactions,
   flush: async () => core.assertOpen(),
   refresh: async () => core.assertOpen(),
 });
@@ -55,7 +64,8 @@ export function createStore<T = Record<string, unknown>>(
     );
   }
   const core = new StoreCore(options);
-  return registerStore(createDictProxy<T>(new SyncStore(core)), directHandle(core));
+  const store = new SyncStore(core);
+  return registerStore(createDictProxy<T>(store), directHandle(core, directTransactionSource(store)));
 }
 
 /** Opens a dict store over any backend: directly for synchronous backends, through a local view for asynchronous ones. */
@@ -69,14 +79,16 @@ export async function openStore<T = Record<string, unknown>>(
   const view = new LocalView(core, options.load);
   core.channel = view.channel;
   await view.load();
+  const store = new SyncStore(core, view);
   const handle: StoreHandle = {
     core,
+    transactions: directTransactionSource(store),
     flush: async () => {
       await view.flush();
     },
     refresh: () => view.refresh(),
   };
-  return registerStore(createDictProxy<T>(new SyncStore(core, view)), handle);
+  return registerStore(createDictProxy<T>(store), handle);
 }
 
 /** Opens the all-async form of a store (every method returns a promise), over any backend. */
@@ -84,7 +96,34 @@ export function createAsyncStore<T = Record<string, unknown>>(
   options: StoreOptions<Backend> = {},
 ): AsyncDataStore<T> {
   const core = new StoreCore(options);
-  return registerStore(createAsyncFacade<T>(core), directHandle(core));
+  return registerStore(createAsyncFacade<T>(core), directHandle(core, loadingTransactionSource(core, options.load)));
+}
+
+/** Options of `withStagedWrites`. */
+export interface StagedWritesOptions {
+  /**
+   * `"none"`: commit the writes as they are (last writer wins per key). `"serializable"`: commit
+   * only if nothing `fn` read changed meanwhile, else run `fn` again on fresh data (so `fn` must have
+   * no side effects outside the store). @default "none"
+   */
+  isolation?: "none" | "serializable";
+}
+
+/**
+ * Runs `fn` (sync or async) on a dict of `store` whose writes are held back: they are committed
+ * together, atomically, when `fn` resolves, and discarded when it throws (nothing partial lands).
+ * This is the output gate and commit-on-success of a workflow step.
+ */
+export async function withStagedWrites<T, TResult>(
+  store: DataStore<T> | AsyncDataStore<T>,
+  fn: (dict: DataStore<T>) => TResult,
+  options: StagedWritesOptions = {},
+): Promise<Awaited<TResult>> {
+  const handle = handleOf(store, "withStagedWrites");
+  return runTransaction(handle.core, handle.transactions, fn as (tx: never) => TResult, createDictProxy, {
+    async: true,
+    checked: options.isolation === "serializable",
+  });
 }
 
 /** Resolves once every write made so far is committed; rejects with the error of a failed commit. */

@@ -1,5 +1,6 @@
 import type { Backend, BackendEntry, CommitResult, CommitWrite } from "../backend.ts";
 import { decodeFrozen, decodeValue, encodeValue } from "../codec/codec.ts";
+import { isShareable } from "../codec/shareable.ts";
 import { StoreError } from "../errors.ts";
 import { checkKey, checkValueSize, DEFAULT_LIMITS, type StoreLimits, ttlToMs } from "../limits.ts";
 import { memoryBackend } from "../memory/memory-backend.ts";
@@ -92,13 +93,16 @@ export class StoreCore {
     const cached = this.frozenCache.get(key);
     if (cached !== undefined && cached.text === entry.value) return cached.value;
     const value = decodeFrozen(entry.value);
-    this.frozenCache.set(key, { text: entry.value, value });
+    if (isShareable(entry.value, value)) this.frozenCache.set(key, { text: entry.value, value });
     return value;
   }
 
   /** Primes the frozen cache at write time, so the first read is as cheap as the rest. */
   remember(key: string, text: string): void {
-    if (this.frozen) this.frozenCache.set(key, { text, value: decodeFrozen(text) });
+    if (!this.frozen) return;
+    const value = decodeFrozen(text);
+    if (isShareable(text, value)) this.frozenCache.set(key, { text, value });
+    else this.frozenCache.delete(key);
   }
 
   forget(key?: string): void {

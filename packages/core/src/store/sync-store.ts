@@ -1,6 +1,6 @@
-import type { SyncBackend } from "../backend.ts";
+import type { SyncBackend, WriteOptions } from "../backend.ts";
 import { StoreError } from "../errors.ts";
-import { ttlToMs } from "../limits.ts";
+import { DEFAULT_LIMITS, ttlToMs } from "../limits.ts";
 import type { DictSource } from "./dict-source.ts";
 import { pagedIterable } from "./paging.ts";
 import { mappingEntries, objectFromEntries, type SetOptions, StoreCore } from "./store-core.ts";
@@ -33,12 +33,17 @@ export class SyncStore {
   }
 
   set(key: unknown, value: unknown, options?: SetOptions): void {
-    const write = this.core.setWrite(key, value, options);
-    this.backend.set(this.core.name, write.key, write.value, {
-      ttlMs: write.ttlMs ?? null,
-      maxKeys: this.core.limits.maxKeys,
-    });
-    this.core.remember(write.key, write.value);
+    // What core.setWrite does, in the same order (key, value, then TTL checks), minus its objects.
+    const core = this.core;
+    const { key: checked, text } = core.encode(key, value);
+    const ttlMs = ttlToMs(options?.ttl);
+    this.backend.set(
+      core.name,
+      checked,
+      text,
+      ttlMs === null ? this.noTtl() : { ttlMs, maxKeys: core.limits.maxKeys },
+    );
+    core.remember(checked, text);
   }
 
   has(key: unknown): boolean {
@@ -143,6 +148,15 @@ export class SyncStore {
   }
 
   // --- internal ---
+
+  /** The write options of a set without TTL: one shared object instead of a new one per write. */
+  private noTtlOptions: WriteOptions = Object.freeze({ ttlMs: null, maxKeys: DEFAULT_LIMITS.maxKeys });
+
+  private noTtl(): WriteOptions {
+    const maxKeys = this.core.limits.maxKeys;
+    if (this.noTtlOptions.maxKeys !== maxKeys) this.noTtlOptions = Object.freeze({ ttlMs: null, maxKeys });
+    return this.noTtlOptions;
+  }
 
   private pageOptions(cursor: string | undefined) {
     return cursor === undefined ? { limit: this.core.pageSize } : { limit: this.core.pageSize, cursor };

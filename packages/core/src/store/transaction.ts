@@ -1,4 +1,6 @@
+import type { LoadFilter } from "../backend.ts";
 import { StoreError } from "../errors.ts";
+import { LocalView } from "../view/local-view.ts";
 import { commitAtomically, retryOnConflict } from "./atomic.ts";
 import type { DictSource } from "./dict-source.ts";
 import type { StoreCore } from "./store-core.ts";
@@ -16,6 +18,45 @@ export interface TransactionSource {
 /** Makes the dict a transaction function receives; injected so this module does not import the proxy. */
 export type DictFactory = (store: SyncStore) => unknown;
 
+/** How a transaction runs: may `fn` be async, and are its reads checked at commit. */
+export interface TransactionMode {
+  readonly async: boolean;
+  readonly checked: boolean;
+}
+
+const SYNC_CHECKED: TransactionMode = { async: false, checked: true };
+
+function isThenable(value: unknown): boolean {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
+}
+
+/** A transaction over a dict store's own source: the backend itself, or its local view after a flush. */
+export function directTransactionSource(store: SyncStore): TransactionSource {
+  return {
+    prepare: async () => {
+      await store.core.channel.prepare();
+      return store.backend;
+    },
+    afterConflict: () => store.core.channel.refresh(),
+  };
+}
+
+/** A transaction for the async API, which has no view: each attempt loads one (the whole store or `filter`). */
+export function loadingTransactionSource(core: StoreCore, filter: LoadFilter | undefined): TransactionSource {
+  return {
+    prepare: async () => {
+      const view = new LocalView(core, filter);
+      await view.load();
+      return view;
+    },
+    afterConflict: () => Promise.resolve(),
+  };
+}
+
 /**
  * Runs `fn` on a dict whose reads are recorded and whose writes are held back, then commits the writes
  * only if nothing it read changed meanwhile; otherwise runs it again on fresh data. `fn` must be
@@ -26,7 +67,8 @@ export async function runTransaction<TResult>(
   source: TransactionSource,
   fn: (tx: never) => TResult,
   makeDict: DictFactory,
-): Promise<TResult> {
+  mode: TransactionMode = SYNC_CHECKED,
+): Promise<Awaited<TResult>> {
   core.assertOpen();
   if (typeof fn !== "function") {
     throw new StoreError(
@@ -38,17 +80,18 @@ export async function runTransaction<TResult>(
     `A transaction on store "${core.name}"`,
     async () => {
       const overlay = new TransactionOverlay(await source.prepare(), core.name);
-      const result = fn(makeDict(new SyncStore(core, overlay)) as never);
-      if (result instanceof Promise || (typeof result === "object" && result !== null && "then" in result)) {
+      const returned = fn(makeDict(new SyncStore(core, overlay)) as never);
+      if (!mode.async && isThenable(returned)) {
         throw new StoreError(
           "INVALID_ARGUMENT",
           "[@dictstore/core] A transaction function must be synchronous: it may run again on conflict, so it cannot await. Nothing was written.",
         );
       }
+      const result = (await returned) as Awaited<TResult>;
       const writes = overlay.pendingWrites();
       if (writes.length === 0) return { committed: true, value: result };
       core.assertWritable();
-      const outcome = await commitAtomically(core, overlay.checks(), writes);
+      const outcome = await commitAtomically(core, mode.checked ? overlay.checks() : [], writes);
       return outcome.ok ? { committed: true, value: result } : { committed: false };
     },
     () => source.afterConflict(),

@@ -10,7 +10,7 @@ export type StoreValue<T> = T[StoreKey<T>];
 
 /** A producer for `update(key, recipe)`: mutate the draft, or return a new value. */
 // biome-ignore lint/suspicious/noConfusingVoidType: a recipe that only mutates the draft returns nothing.
-export type UpdateRecipe<TValue> = (draft: Draft<TValue>) => TValue | undefined | void;
+export type UpdateRecipe<TValue> = (draft: Draft<TValue>) => NoInfer<TValue> | undefined | void;
 
 /** Options of `transaction` on the async API. */
 export interface TransactionOptions {
@@ -73,7 +73,11 @@ export interface StoreMethods<T> extends AtomicMethods<T> {
   /** Dict `update`: writes every pair of an object, Map or iterable of pairs, all or nothing. */
   update(mapping: Partial<T> | Iterable<readonly [StoreKey<T>, StoreValue<T>]>): void;
   /** Atomic update: runs an immer recipe on the current value (or `initial`); commits only if the key did not change meanwhile. */
-  update<K extends StoreKey<T>>(key: K, recipe: UpdateRecipe<T[K]>, initial?: T[K]): Promise<T[K]>;
+  update<K extends StoreKey<T>, V extends T[K] = T[K]>(
+    key: K,
+    recipe: UpdateRecipe<V>,
+    initial?: NoInfer<V>,
+  ): Promise<V>;
   /** Always `undefined`, so `await store` and `return store` from an async function work. */
   readonly then: undefined;
   /** Iterates the keys: `for (const key of store)`. */
@@ -108,7 +112,11 @@ export interface AsyncDataStore<T = Record<string, unknown>> extends AtomicMetho
   pop<K extends StoreKey<T>, D>(key: K | number, fallback: D): Promise<T[K] | D>;
   setdefault<K extends StoreKey<T>>(key: K | number, value: T[K]): Promise<T[K]>;
   update(mapping: Partial<T> | Iterable<readonly [StoreKey<T>, StoreValue<T>]>): Promise<void>;
-  update<K extends StoreKey<T>>(key: K, recipe: UpdateRecipe<T[K]>, initial?: T[K]): Promise<T[K]>;
+  update<K extends StoreKey<T>, V extends T[K] = T[K]>(
+    key: K,
+    recipe: UpdateRecipe<V>,
+    initial?: NoInfer<V>,
+  ): Promise<V>;
   /** Iterates the keys: `for await (const key of store)`. */
   [Symbol.asyncIterator](): AsyncIterator<StoreKey<T>>;
 }

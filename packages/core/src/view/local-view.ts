@@ -43,6 +43,8 @@ export class LocalView implements DictSource {
   private version = 0;
   private buffered: Batch = emptyBatch();
   private inFlight: Promise<void> | null = null;
+  /** The batch `inFlight` is sending. */
+  private sending: Batch | null = null;
   private scheduled = false;
   private failure: StoreError | null = null;
 
@@ -212,6 +214,7 @@ export class LocalView implements DictSource {
     if (this.inFlight !== null || !this.hasBuffered()) return;
     const batch = this.buffered;
     this.buffered = emptyBatch();
+    this.sending = batch;
     // Never rejects: a failure is kept for the next flush, so it can never be an unhandled rejection.
     this.inFlight = this.send(batch).then(
       () => {
@@ -224,6 +227,7 @@ export class LocalView implements DictSource {
     );
     void this.inFlight.finally(() => {
       this.inFlight = null;
+      this.sending = null;
       if (!this.hasBuffered()) releaseExitGuard(this);
       else if (this.failure === null) this.startCommit();
     });
@@ -285,23 +289,34 @@ export class LocalView implements DictSource {
     }
     const buffered = this.buffered.writes;
     for (const entry of changes.entries) {
-      if (buffered.has(entry.key) || !this.covers(entry.key)) continue; // a newer local write wins
+      if (this.locallyNewer(entry.key) || !this.covers(entry.key)) continue;
       this.entries.set(entry.key, { value: entry.value, version: entry.version, expiresAt: entry.expiresAt });
     }
     for (const key of changes.deleted) if (!buffered.has(key)) this.entries.delete(key);
     this.version = Math.max(this.version, changes.version);
   }
 
+  /**
+   * True when what the backend reports for a key is older than what this view holds: a buffered
+   * write or TTL change, a TTL change still on its way, or a buffered clear() that will wipe it.
+   */
+  private locallyNewer(key: string): boolean {
+    const b = this.buffered;
+    return b.clear || b.writes.has(key) || b.ttls.has(key) || (this.sending?.ttls.has(key) ?? false);
+  }
+
   private replaceAll(entries: readonly ListedEntry[], version: number): void {
     const next = new Map<string, ViewEntry>();
-    for (const e of entries) next.set(e.key, { value: e.value, version: e.version, expiresAt: e.expiresAt });
+    for (const e of entries) {
+      if (this.locallyNewer(e.key)) {
+        const local = this.entries.get(e.key);
+        if (local !== undefined) next.set(e.key, local);
+      } else next.set(e.key, { value: e.value, version: e.version, expiresAt: e.expiresAt });
+    }
     // Local writes not yet committed stay visible over the freshly loaded data.
     for (const [key, write] of this.buffered.writes) {
-      if (write.type === "delete") next.delete(key);
-      else {
-        const local = this.entries.get(key);
-        if (local !== undefined) next.set(key, local);
-      }
+      const local = this.entries.get(key);
+      if (write.type === "set" && local !== undefined) next.set(key, local);
     }
     this.entries = next;
     this.version = version;

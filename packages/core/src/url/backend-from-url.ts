@@ -1,0 +1,106 @@
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { Backend } from "../backend.ts";
+import { StoreError } from "../errors.ts";
+import { memoryBackend } from "../memory/memory-backend.ts";
+import { parseStoreUrl, type RedisUrlOptions } from "./parse-store-url.ts";
+
+/** The environment variable that picks the backend of every tool, example and runtime. */
+export const STORE_URL_ENV = "DICTSTORE_URL";
+
+/** Where the embedded default store lives, relative to the working directory. */
+export const DEFAULT_STORE_PATH = join(".dictstore", "data.db");
+
+/*
+ * The backend packages are optional peers, loaded only when a URL names them, so a memory or Redis
+ * user never needs SQLite's native build. The specifiers are held in constants: a literal would make
+ * TypeScript and bundlers resolve (and type-check against) packages that may not be installed.
+ */
+const SQLITE_PACKAGE: string = "@dictstore/sqlite";
+const REDIS_PACKAGE: string = "@dictstore/redis";
+
+interface SqliteModule {
+  sqliteBackend(options: { path: string }): Backend;
+}
+
+interface RedisModule {
+  redisBackend(options: RedisUrlOptions): Backend;
+}
+
+/** Options of `backendFromUrl`. */
+export interface BackendFromUrlOptions {
+  /** What relative SQLite paths are relative to. @default process.cwd() */
+  cwd?: string;
+}
+
+async function importBackendPackage<TModule>(specifier: string, scheme: string): Promise<TModule> {
+  try {
+    return (await import(specifier)) as TModule;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const missing =
+      (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") &&
+      String((error as Error).message).includes(specifier);
+    throw new StoreError(
+      "UNSUPPORTED_OPERATION",
+      missing
+        ? `[@dictstore/core] ${scheme} store URLs need the ${specifier} package, which is not installed: run \`npm install ${specifier}\` (or pnpm add / yarn add).`
+        : `[@dictstore/core] Loading ${specifier} for a ${scheme} store URL failed: ${String((error as Error).message ?? error)}`,
+      { cause: error },
+    );
+  }
+}
+
+/** Loads `@dictstore/sqlite` only when a URL asks for it. */
+export function loadSqlitePackage(): Promise<SqliteModule> {
+  return importBackendPackage<SqliteModule>(SQLITE_PACKAGE, "sqlite:");
+}
+
+/** Loads `@dictstore/redis` only when a URL asks for it. */
+export function loadRedisPackage(): Promise<RedisModule> {
+  return importBackendPackage<RedisModule>(REDIS_PACKAGE, "redis:");
+}
+
+/**
+ * Opens the backend a store URL names: `memory:`; `sqlite:<path>` or a bare file path (relative to
+ * `cwd`; the file's directory is created on first use; `sqlite::memory:` too); `redis://…`,
+ * `rediss://…`; `redis+cluster://host:port,host:port` (`rediss+cluster://` for TLS). The SQLite
+ * and Redis packages are imported only here, on demand. The caller owns the backend (`dispose`).
+ */
+export async function backendFromUrl(url: string, options: BackendFromUrlOptions = {}): Promise<Backend> {
+  const target = parseStoreUrl(url, options.cwd ?? process.cwd());
+  switch (target.kind) {
+    case "memory":
+      return memoryBackend(undefined);
+    case "sqlite": {
+      const { sqliteBackend } = await loadSqlitePackage();
+      if (target.path !== ":memory:") {
+        try {
+          mkdirSync(dirname(target.path), { recursive: true });
+        } catch (error) {
+          throw new StoreError(
+            "BACKEND_UNAVAILABLE",
+            `[@dictstore/core] [sqlite] Could not create the directory of ${target.path}: ${(error as Error).message}`,
+            { cause: error, backend: "sqlite" },
+          );
+        }
+      }
+      return sqliteBackend({ path: target.path });
+    }
+    case "redis": {
+      const { redisBackend } = await loadRedisPackage();
+      return redisBackend(target.options);
+    }
+  }
+}
+
+/** The URL of the embedded default store: the SQLite file `.dictstore/data.db` under `cwd`. */
+export function defaultStoreUrl(cwd: string = process.cwd()): string {
+  return `sqlite:${join(cwd, DEFAULT_STORE_PATH)}`;
+}
+
+/** The store URL to use: `DICTSTORE_URL` when set (and not blank), else the embedded default under `cwd`. */
+export function storeUrlFromEnv(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
+  const fromEnv = env[STORE_URL_ENV]?.trim();
+  return fromEnv === undefined || fromEnv === "" ? defaultStoreUrl(cwd) : fromEnv;
+}

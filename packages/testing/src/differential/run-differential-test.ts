@@ -1,0 +1,70 @@
+import fc from "fast-check";
+import { describe, expect } from "vitest";
+import { DICT_MODES, type ModeRun, modeTest } from "../suite/harness.ts";
+import type { BackendSuiteOptions } from "../suite/options.ts";
+import { SuiteEnv } from "../suite/registry.ts";
+import { commandArbitraries, type Model, type Real } from "./commands.ts";
+
+/** Options of `runDifferentialTest`. */
+export type DifferentialTestOptions = BackendSuiteOptions & {
+  /** Random command sequences per way into the store. @default 1000 */
+  runs?: number;
+};
+
+const DEFAULT_RUNS = 1000;
+const MAX_COMMANDS = 50;
+
+/** One property: random command sequences on a fresh store each, compared step by step with a Map. */
+async function checkAgainstOracle(run: ModeRun, runs: number): Promise<void> {
+  let sequence = 0;
+  const ordered = run.backend.flags.ordered === true;
+  await fc.assert(
+    fc.asyncProperty(fc.commands(commandArbitraries, { maxCommands: MAX_COMMANDS }), async (commands) => {
+      const name = `differential-${sequence++}`;
+      const store = await run.open({ name });
+      const model: Model = { map: new Map(), ordered };
+      const real: Real = { store };
+      await fc.asyncModelRun(() => ({ model, real }), commands);
+      // What was acknowledged must be what another handle sees once flushed.
+      await store.flush();
+      const other = await run.open({ name });
+      await other.refresh();
+      const entries = await other.entries();
+      if (ordered) expect(entries).toStrictEqual([...model.map.entries()]);
+      else expect(new Map(entries)).toStrictEqual(model.map);
+      await store.close();
+      await other.close();
+      await run.backend.dropStore(name);
+    }),
+    { numRuns: runs },
+  );
+}
+
+/**
+ * Defines a model-based differential test (fast-check `fc.commands`) that runs random sequences of
+ * set/get/has/delete/clear/setTtl/update/pop/setdefault/keys/size and refused writes against a `Map`
+ * oracle, on the dict (createStore on sync backends, openStore always) and on the async API.
+ */
+export function runDifferentialTest(options: DifferentialTestOptions): void {
+  const env = new SuiteEnv(options);
+  const runs = options.runs ?? DEFAULT_RUNS;
+  describe(`${options.name}: differential test against a Map oracle`, () => {
+    modeTest(
+      env,
+      DICT_MODES,
+      "DIFF-dict",
+      `dict: ${runs} random command sequences match a Map`,
+      (run) => checkAgainstOracle(run, runs),
+      300_000,
+    );
+    modeTest(
+      env,
+      ["createAsyncStore"],
+      "DIFF-async",
+      `async API: ${runs} random command sequences match a Map`,
+      (run) => checkAgainstOracle(run, runs),
+      300_000,
+    );
+    env.assertSkipsMatched();
+  });
+}
