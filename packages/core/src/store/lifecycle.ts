@@ -1,5 +1,8 @@
 import { type Backend, isSyncBackend, type SyncBackend } from "../backend.ts";
 import { StoreError } from "../errors.ts";
+import { backendFromUrl } from "../url/backend-from-url.ts";
+import { lazyBackend } from "../url/lazy-backend.ts";
+import { parseStoreUrl } from "../url/parse-store-url.ts";
 import { LocalView } from "../view/local-view.ts";
 import { createAsyncFacade } from "./async-store.ts";
 import { createDictProxy } from "./dict-proxy.ts";
@@ -56,6 +59,12 @@ const directHandle = (core: StoreCore, transactions: TransactionSource): StoreHa
 export function createStore<T = Record<string, unknown>>(
   options: StoreOptions<SyncBackend> = {},
 ): DataStore<T> {
+  if ((options as StoreOptions).url !== undefined && options.backend === undefined) {
+    throw new StoreError(
+      "UNSUPPORTED_OPERATION",
+      "[@dictstore/core] createStore() is synchronous, so it cannot open a backend by URL: use `await openStore({ url })` (or createAsyncStore({ url })).",
+    );
+  }
   const backend: Backend | undefined = options.backend;
   if (backend !== undefined && !isSyncBackend(backend)) {
     throw new StoreError(
@@ -72,6 +81,17 @@ export function createStore<T = Record<string, unknown>>(
 export async function openStore<T = Record<string, unknown>>(
   options: StoreOptions<Backend> = {},
 ): Promise<DataStore<T>> {
+  if (options.backend === undefined && options.url !== undefined) {
+    const backend = await backendFromUrl(options.url);
+    try {
+      const store = await openStore<T>({ ...options, backend });
+      handleOf(store, "openStore").core.ownsBackend = true;
+      return store;
+    } catch (error) {
+      await backend.dispose?.();
+      throw error;
+    }
+  }
   if (options.backend === undefined || isSyncBackend(options.backend)) {
     return createStore<T>(options as StoreOptions<SyncBackend>);
   }
@@ -95,8 +115,18 @@ export async function openStore<T = Record<string, unknown>>(
 export function createAsyncStore<T = Record<string, unknown>>(
   options: StoreOptions<Backend> = {},
 ): AsyncDataStore<T> {
-  const core = new StoreCore(options);
-  return registerStore(createAsyncFacade<T>(core), directHandle(core, loadingTransactionSource(core, options.load)));
+  const { url } = options;
+  const fromUrl = options.backend === undefined && url !== undefined;
+  const core = new StoreCore(
+    fromUrl
+      ? { ...options, backend: lazyBackend(parseStoreUrl(url).kind, () => backendFromUrl(url)) }
+      : options,
+  );
+  if (fromUrl) core.ownsBackend = true;
+  return registerStore(
+    createAsyncFacade<T>(core),
+    directHandle(core, loadingTransactionSource(core, options.load)),
+  );
 }
 
 /** Options of `withStagedWrites`. */

@@ -45,7 +45,7 @@ export class StoreCore {
   readonly pageSize: number;
   readonly readOnly: boolean;
   /** True when the backend was created here, so closing the store disposes of it. */
-  readonly ownsBackend: boolean;
+  ownsBackend: boolean;
   closed = false;
   /** Atomic operations always commit on the backend; a local view hooks in here. */
   channel: AtomicChannel = DIRECT_CHANNEL;
