@@ -59,9 +59,13 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
       );
     }
     const addresses = servers.map((s) => `127.0.0.1:${s.port}`);
-    await run("redis-cli", ["--cluster", "create", ...addresses, "--cluster-replicas", "0", "--cluster-yes"], {
-      timeout: 30_000,
-    });
+    await run(
+      "redis-cli",
+      ["--cluster", "create", ...addresses, "--cluster-replicas", "0", "--cluster-yes"],
+      {
+        timeout: 30_000,
+      },
+    );
     await waitFor(
       async () => {
         const replies = await Promise.all(servers.map((s) => redisCommand(s.port, ["CLUSTER", "INFO"])));

@@ -178,7 +178,9 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     }
     started.kill("SIGKILL");
     await exited(started);
-    throw new Error(`redis-server on port ${port} did not answer PING within ${startTimeoutMs} ms:\n${output}`);
+    throw new Error(
+      `redis-server on port ${port} did not answer PING within ${startTimeoutMs} ms:\n${output}`,
+    );
   };
 
   // A free port can be taken by someone else before redis-server binds it: try a few.

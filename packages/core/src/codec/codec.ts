@@ -20,10 +20,12 @@ export function encodeValue(value: unknown): string {
   // Fast path for primitives: no walk needed.
   switch (typeof value) {
     case "string":
-    case "boolean":
       return JSON.stringify(value);
+    case "boolean":
+      return value ? "true" : "false";
     case "number":
-      if (Number.isFinite(value) && !Object.is(value, -0)) return JSON.stringify(value);
+      // The same text as JSON.stringify (both use Number::toString), through V8's number-string cache.
+      if (Number.isFinite(value) && !Object.is(value, -0)) return String(value);
       break;
   }
   if (value === null) return "null";
@@ -65,39 +67,9 @@ export function decodeValue(text: string): unknown {
   if (first === 116 /* t */ && text === "true") return true;
   if (first === 102 /* f */ && text === "false") return false;
   if (first === 110 /* n */ && text === "null") return null;
-  if ((first >= 48 && first <= 57) || first === 45 /* - */) return decodeNumber(text, first === 45);
+  if ((first >= 48 && first <= 57) || first === 45 /* - */) return Number(text);
   if (first === 126 /* ~ */) return decodeRich(text);
   return JSON.parse(text);
-}
-
-const POWERS_OF_TEN = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
-
-/**
- * Stored numbers are mostly short. With at most 15 digits and no exponent, the digits form an
- * integer m < 2^53 and the value is m / 10^k with k <= 15: both exact doubles, so the one division
- * is correctly rounded and equals what `Number` returns (Clinger's fast path), without its runtime
- * call. Anything else (exponents, more digits, malformed text) is left to `Number`.
- */
-function decodeNumber(text: string, negative: boolean): number {
-  const length = text.length;
-  if (length > 17) return Number(text); // more than 15 digits, a sign and a point
-  let mantissa = 0;
-  let digits = 0;
-  let point = -1;
-  for (let i = negative ? 1 : 0; i < length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      mantissa = mantissa * 10 + (c - 48);
-      digits++;
-    } else if (c === 46 /* . */ && point === -1) {
-      point = digits;
-    } else {
-      return Number(text);
-    }
-  }
-  if (digits === 0 || digits > 15) return Number(text);
-  const value = point === -1 ? mantissa : mantissa / (POWERS_OF_TEN[digits - point] as number);
-  return negative ? -value : value;
 }
 
 function decodeRich(text: string): unknown {

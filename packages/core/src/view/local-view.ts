@@ -15,6 +15,7 @@ import { isStoreError, StoreError } from "../errors.ts";
 import type { DictSource } from "../store/dict-source.ts";
 import type { AtomicChannel, StoreCore } from "../store/store-core.ts";
 import { guardExit, releaseExitGuard } from "./exit-guard.ts";
+import { WriteLog } from "./write-log.ts";
 
 interface ViewEntry extends BackendEntry {
   readonly value: string;
@@ -25,11 +26,11 @@ interface ViewEntry extends BackendEntry {
 /** A batch of buffered writes on its way to the backend. */
 interface Batch {
   clear: boolean;
-  writes: Map<string, CommitWrite>;
+  writes: WriteLog;
   ttls: Map<string, number | null>;
 }
 
-const emptyBatch = (): Batch => ({ clear: false, writes: new Map(), ttls: new Map() });
+const emptyBatch = (): Batch => ({ clear: false, writes: new WriteLog(), ttls: new Map() });
 
 /**
  * A local view of one store of an asynchronous backend. Proxy traps cannot await, so the view loads
@@ -162,7 +163,7 @@ export class LocalView implements DictSource {
   clear(): void {
     this.coverAll("clear()");
     this.entries.clear();
-    this.buffered = { clear: true, writes: new Map(), ttls: new Map() };
+    this.buffered = { clear: true, writes: new WriteLog(), ttls: new Map() };
     this.schedule();
   }
 
@@ -176,9 +177,9 @@ export class LocalView implements DictSource {
     const entry = this.get(store, key);
     if (entry === undefined) return false;
     this.entries.set(key, { ...entry, expiresAt: ttlMs === null ? null : Date.now() + ttlMs });
-    const pending = this.buffered.writes.get(key);
+    const pending = this.buffered.writes.latest(key);
     if (pending?.type === "set") {
-      this.buffered.writes.set(key, { ...pending, ttlMs });
+      this.buffered.writes.add({ ...pending, ttlMs });
     } else {
       this.buffered.ttls.set(key, ttlMs);
     }
@@ -189,7 +190,7 @@ export class LocalView implements DictSource {
   // --- internal ---
 
   private buffer(key: string, write: CommitWrite): void {
-    this.buffered.writes.set(key, write);
+    this.buffered.writes.add(write);
     this.buffered.ttls.delete(key);
     this.schedule();
   }
@@ -242,7 +243,7 @@ export class LocalView implements DictSource {
     if (batch.writes.size > 0) {
       const result = await backend.commit(name, {
         checks: [],
-        writes: [...batch.writes.values()],
+        writes: batch.writes.list(),
         maxKeys: this.core.limits.maxKeys,
         token: randomUUID(),
         since: this.version,
@@ -260,11 +261,8 @@ export class LocalView implements DictSource {
   private restore(batch: Batch): void {
     const newer = this.buffered;
     if (newer.clear) return; // a later clear() supersedes everything the failed batch held
-    const writes = new Map(batch.writes);
-    for (const [key, write] of newer.writes) {
-      writes.delete(key);
-      writes.set(key, write);
-    }
+    const writes = batch.writes;
+    for (const write of newer.writes.list()) writes.add(write);
     const ttls = new Map(batch.ttls);
     for (const [key, ttl] of newer.ttls) ttls.set(key, ttl);
     this.buffered = { clear: batch.clear, writes, ttls };
@@ -314,7 +312,8 @@ export class LocalView implements DictSource {
       } else next.set(e.key, { value: e.value, version: e.version, expiresAt: e.expiresAt });
     }
     // Local writes not yet committed stay visible over the freshly loaded data.
-    for (const [key, write] of this.buffered.writes) {
+    for (const write of this.buffered.writes.list()) {
+      const key = write.key;
       const local = this.entries.get(key);
       if (write.type === "set" && local !== undefined) next.set(key, local);
     }

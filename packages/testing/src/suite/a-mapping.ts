@@ -1,11 +1,51 @@
+import {
+  backendOf,
+  close,
+  createAsyncStore,
+  createStore,
+  flush,
+  isStore,
+  openStore,
+  type SyncBackend,
+} from "@dictstore/core";
 import { describe, expect } from "vitest";
-import { ALL_MODES, DICT_MODES, modeTest } from "./harness.ts";
+import { ALL_MODES, backendTest, DICT_MODES, modeTest } from "./harness.ts";
 import { expectStoreError, rawEntries } from "./helpers.ts";
 import type { SuiteEnv } from "./registry.ts";
 
 /** Checklist A (items 1–16): the store behaves like a Python dict / JS Map. */
 export function registerMappingTests(env: SuiteEnv): void {
   describe("A. core mapping parity", () => {
+    backendTest(
+      env,
+      "A-open",
+      "createStore takes only sync backends; openStore and createAsyncStore take any backend",
+      async (backend) => {
+        if (backend.flags.sync) {
+          const direct = createStore({ backend: backend as SyncBackend });
+          expect(isStore(direct)).toBe(true);
+          await close(direct);
+        } else {
+          await expectStoreError(
+            () => createStore({ backend: backend as SyncBackend }),
+            "UNSUPPORTED_OPERATION",
+          );
+        }
+        const dict = await openStore({ backend });
+        const async = createAsyncStore({ backend });
+        expect(isStore(dict)).toBe(true);
+        expect(isStore(async)).toBe(true);
+        expect(backendOf(dict)).toBe(backend);
+        dict.k = 1;
+        await flush(dict);
+        expect(await async.get("k")).toBe(1);
+        await close(dict);
+        await close(async);
+        await expectStoreError(() => dict.k, "CLOSED");
+        await expectStoreError(async.get("k"), "CLOSED");
+      },
+    );
+
     modeTest(env, ALL_MODES, "A1", "an assigned value reads back deep-equal", async (run) => {
       const store = await run.open();
       const value = { name: "Charmander", type: ["fire"], level: 5, nested: { ok: true, none: null } };
