@@ -14,6 +14,12 @@ if [[ "$need_redis" == "--with-redis" ]] && ! command -v redis-server >/dev/null
   apt-get update -qq >/dev/null && apt-get install -y -qq redis-server >/dev/null
 fi
 
+# The dashboard's browser tests drive Debian's chromium through playwright-core (which never downloads one).
+if [[ "$need_redis" == "--with-redis" ]] && [[ ! -x /usr/bin/chromium ]]; then
+  echo "bootstrap: installing chromium" >&2
+  apt-get update -qq >/dev/null && apt-get install -y -qq chromium >/dev/null
+fi
+
 if [[ -n "${CI:-}" ]]; then
   pnpm install --frozen-lockfile --reporter=append-only 2>&1 | tail -n 3
 else

@@ -1,11 +1,13 @@
 // biome-ignore-all lint/complexity/useLiteralKeys: the checks read the store with the same dict syntax as the examples
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { format, promisify } from "node:util";
 import { close, type DataStore, isStore } from "@dictstore/core";
-import { describe, expect, it, onTestFinished, vi } from "vitest";
+import { afterAll, describe, expect, it, onTestFinished, vi } from "vitest";
 import { openExampleStore } from "../examples/lib/open-example-store.ts";
 import type { Pipedream, StepHandler } from "../examples/lib/pipedream.ts";
 import { runStep } from "../examples/lib/run-step.ts";
@@ -26,6 +28,12 @@ import * as dedupe from "../examples/seed/13-dedupe.ts";
 import { seedExamples } from "../examples/seed/index.ts";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
+
+// The examples' default backend is a SQLite file under the working directory; these tests (and the
+// child processes they start, which inherit the environment) use a file of their own instead.
+const tempDir = mkdtempSync(join(tmpdir(), "dictstore-examples-"));
+process.env.DICTSTORE_URL = `sqlite:${join(tempDir, "data.db")}`;
+afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
 const seedDir = fileURLToPath(new URL("../examples/seed/", import.meta.url));
 const run = promisify(execFile);
 
@@ -301,6 +309,8 @@ describe("the examples' main job", () => {
   it("an example file run alone runs its step once", async () => {
     const { stdout } = await run("pnpm", ["exec", "tsx", "examples/seed/12-counter.ts"], {
       cwd: repoRoot,
+      // A fresh memory store: the default (a SQLite file under the working directory) keeps earlier runs' records.
+      env: { ...process.env, DICTSTORE_URL: "memory:" },
       timeout: 50_000,
     });
     expect(stdout.trim().split("\n")).toEqual([

@@ -127,6 +127,23 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, 
   throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
 }
 
+/**
+ * A test process killed by a signal runs no exit hook, and its redis-server would live on. A tiny
+ * shell watchdog kills the server (and only it) and removes its directory once this process is
+ * gone; it ends by itself when the server stops.
+ */
+function watch(pid: number | undefined, dir: string): void {
+  if (pid === undefined) return;
+  // Kills only if this process is gone and the pid still names a redis-server (never a reused pid).
+  const script = [
+    `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${pid} 2>/dev/null; do sleep 1; done`,
+    `kill -0 ${process.pid} 2>/dev/null && exit 0`,
+    `[ "$(cat /proc/${pid}/comm 2>/dev/null)" = redis-server ] && kill -9 ${pid}`,
+    `rm -rf '${dir}'`,
+  ].join("; ");
+  spawn("sh", ["-c", script], { stdio: "ignore", detached: true }).unref();
+}
+
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once("exit", () => resolve()));
@@ -168,6 +185,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     running.add(started);
     started.once("exit", () => running.delete(started));
     child = started;
+    watch(started.pid, dir);
     const deadline = Date.now() + startTimeoutMs;
     while (Date.now() < deadline) {
       if (started.exitCode !== null || started.signalCode !== null) {

@@ -12,10 +12,25 @@ const DANGEROUS_KEY = /^~*(?:__proto__|constructor|prototype)$/;
 
 /** True for object keys that superjson refuses; they are escaped with a leading `~` in rich encodings. */
 export function isDangerousKey(key: string): boolean {
-  return DANGEROUS_KEY.test(key);
+  // Such keys start with ~, _, c or p: most keys skip the regex.
+  const first = key.charCodeAt(0);
+  return (first === 126 || first === 95 || first === 99 || first === 112) && DANGEROUS_KEY.test(key);
 }
 
-function fail(path: string, what: string): never {
+/*
+ * Where the walk is, as a stack of steps: an array index, an object key, or a label ("<key>",
+ * "<item>", "get(k)"). The path text is built only when a value is rejected, not at every node.
+ */
+type Trail = (number | string)[];
+
+function pathOf(trail: Trail): string {
+  let path = "";
+  for (const step of trail) path += typeof step === "number" ? `[${step}]` : `.${step}`;
+  return path;
+}
+
+function fail(trail: Trail, what: string): never {
+  const path = pathOf(trail);
   const where = path === "" ? "The value" : `The value at ${path}`;
   throw new StoreError(
     "INVALID_VALUE",
@@ -38,15 +53,15 @@ export function inspectValue(value: unknown): ValueShape {
   const shape: ValueShape = { rich: false, rewrite: false };
   const seen = new Set<object>();
   try {
-    walk(value, "", shape, seen);
+    walk(value, [], shape, seen);
   } catch (error) {
-    if (error instanceof RangeError) fail("", "nested too deeply");
+    if (error instanceof RangeError) fail([], "nested too deeply");
     throw error;
   }
   return shape;
 }
 
-function walk(value: unknown, path: string, shape: ValueShape, seen: Set<object>): void {
+function walk(value: unknown, trail: Trail, shape: ValueShape, seen: Set<object>): void {
   switch (typeof value) {
     case "string":
     case "boolean":
@@ -59,10 +74,10 @@ function walk(value: unknown, path: string, shape: ValueShape, seen: Set<object>
       shape.rich = true;
       return;
     case "function":
-      fail(path, "a function");
+      fail(trail, "a function");
       break;
     case "symbol":
-      fail(path, "a symbol");
+      fail(trail, "a symbol");
       break;
   }
   if (value === null) return;
@@ -74,45 +89,59 @@ function walk(value: unknown, path: string, shape: ValueShape, seen: Set<object>
   }
   if (Array.isArray(object)) {
     seen.add(object);
-    for (let i = 0; i < object.length; i++) walk(object[i], `${path}[${i}]`, shape, seen);
+    for (let i = 0; i < object.length; i++) {
+      trail.push(i);
+      walk(object[i], trail, shape, seen);
+      trail.pop();
+    }
     return;
   }
   const proto = Object.getPrototypeOf(object);
   if (proto === Object.prototype || proto === null) {
     seen.add(object);
     for (const key of Object.keys(object)) {
-      if (DANGEROUS_KEY.test(key)) shape.rewrite = true;
-      walk((object as Record<string, unknown>)[key], `${path}.${key}`, shape, seen);
+      if (isDangerousKey(key)) shape.rewrite = true;
+      trail.push(key);
+      walk((object as Record<string, unknown>)[key], trail, shape, seen);
+      trail.pop();
     }
     return;
   }
-  walkRich(object, path, shape, seen);
+  walkRich(object, trail, shape, seen);
 }
 
-function walkRich(object: object, path: string, shape: ValueShape, seen: Set<object>): void {
+function walkRich(object: object, trail: Trail, shape: ValueShape, seen: Set<object>): void {
   shape.rich = true;
   if (object instanceof Date) {
-    if (Number.isNaN(object.getTime())) fail(path, "an invalid Date");
+    if (Number.isNaN(object.getTime())) fail(trail, "an invalid Date");
     return;
   }
   if (object instanceof RegExp || object instanceof URL || object instanceof Error) return;
   if (ArrayBuffer.isView(object)) {
-    if (object instanceof DataView) fail(path, "a DataView");
+    if (object instanceof DataView) fail(trail, "a DataView");
     if (Buffer.isBuffer(object)) shape.rewrite = true; // superjson cannot parse a Buffer back
     return;
   }
   if (object instanceof Map) {
     seen.add(object);
     for (const [k, v] of object) {
-      walk(k, `${path}.<key>`, shape, seen);
-      walk(v, `${path}.get(${String(k)})`, shape, seen);
+      trail.push("<key>");
+      walk(k, trail, shape, seen);
+      trail.pop();
+      trail.push(`get(${String(k)})`);
+      walk(v, trail, shape, seen);
+      trail.pop();
     }
     return;
   }
   if (object instanceof Set) {
     seen.add(object);
-    for (const item of object) walk(item, `${path}.<item>`, shape, seen);
+    for (const item of object) {
+      trail.push("<item>");
+      walk(item, trail, shape, seen);
+      trail.pop();
+    }
     return;
   }
-  fail(path, describe(object));
+  fail(trail, describe(object));
 }

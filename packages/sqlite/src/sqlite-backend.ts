@@ -1,0 +1,304 @@
+import type {
+  BackendEntry,
+  BackendFactory,
+  CommitRequest,
+  CommitResult,
+  EntryPage,
+  KeyPage,
+  StoreInfo,
+  StoreSnapshot,
+  SyncBackend,
+  WriteOptions,
+} from "@dictstore/core";
+import { createError, type StoreError } from "@dictstore/core";
+import { closedError, limitError, readOnlyError, toStoreError } from "./errors.ts";
+import { openDatabase } from "./open-database.ts";
+import { BACKEND_NAME, type SqliteBackendOptions } from "./options.ts";
+import { changesOf, entryOf, liveSize, loadStore, readPage } from "./reads.ts";
+import { prepareStatements } from "./statements.ts";
+import { expiryOf, StoreTxn } from "./store-txn.ts";
+
+/** How many commit results are kept for idempotency tokens (the oldest are forgotten first). */
+const TOKEN_LIMIT = 10_000;
+
+/** A write refused after its checks: the transaction commits what it did so far, then this is thrown. */
+class Refused {
+  constructor(readonly error: StoreError) {}
+}
+
+/**
+ * The embedded persistent backend on better-sqlite3: synchronous, so `createStore` uses it directly
+ * and every operation goes straight to the database file, always fresh and safe to share between
+ * processes. WAL mode; every write is one `BEGIN IMMEDIATE` transaction, so concurrent writers
+ * queue on the lock (up to `busyTimeoutMs`) instead of failing, and nothing is ever half-applied.
+ */
+export const sqliteBackend: BackendFactory<SqliteBackendOptions, true> = (options) => {
+  const { db, owned, readonly } = openDatabase(options);
+  const sql = prepareStatements(db);
+  const now = options.now ?? Date.now;
+  let disposed = false;
+
+  /** A method that maps every failure to a StoreError and refuses use after dispose. */
+  const method =
+    <TArgs extends unknown[], TResult>(action: string, body: (...args: TArgs) => TResult) =>
+    (...args: TArgs): TResult => {
+      if (disposed) throw closedError();
+      try {
+        return body(...args);
+      } catch (error) {
+        throw toStoreError(error, action);
+      }
+    };
+
+  /**
+   * A write: one BEGIN IMMEDIATE transaction, rolled back whole when anything in it throws. A body
+   * that refuses (returns `Refused`) commits what it did so far, which is never more than creating
+   * the store and reclaiming expired rows (as the memory backend does), then the error is thrown.
+   */
+  const writer = <TArgs extends unknown[], TResult>(
+    action: string,
+    body: (...args: TArgs) => TResult | Refused,
+  ) => {
+    const transaction = db.transaction(body).immediate;
+    return method(action, (...args: TArgs): TResult => {
+      if (readonly) throw readOnlyError();
+      const result = transaction(...args);
+      if (result instanceof Refused) throw result.error;
+      return result;
+    });
+  };
+
+  /** A multi-statement read: one deferred transaction, so every statement sees the same snapshot. */
+  const reader = <TArgs extends unknown[], TResult>(action: string, body: (...args: TArgs) => TResult) =>
+    method(action, db.transaction(body).deferred);
+
+  const liveEntry = (store: string, key: string, at: number): BackendEntry | undefined => {
+    const row = sql.getEntry.get(store, key);
+    return row === undefined || (row.expiresAt !== null && row.expiresAt <= at) ? undefined : row;
+  };
+
+  const getMany = reader("Reading keys", (store: string, keys: readonly string[]) => {
+    const at = now();
+    return keys.map((key) => liveEntry(store, key, at));
+  });
+
+  const applyCommit = (t: StoreTxn, request: CommitRequest): CommitResult | Refused => {
+    const conflicts = request.checks
+      .filter((check) => (t.live(check.key)?.version ?? null) !== check.version)
+      .map((check) => check.key);
+    if (conflicts.length > 0) return { ok: false, conflicts };
+    // Count what the store would hold after the writes, before writing anything.
+    const after = new Map<string, boolean>();
+    for (const write of request.writes) after.set(write.key, write.type === "set");
+    let added = 0;
+    for (const [key, present] of after) {
+      const live = t.live(key) !== undefined;
+      if (present && !live) added++;
+      else if (!present && live) added--;
+    }
+    if (added > 0 && !t.fits(added, request.maxKeys)) return new Refused(limitError(request.maxKeys ?? 0));
+    const version = t.bump();
+    for (const write of request.writes) {
+      const row = t.live(write.key);
+      if (write.type === "delete") {
+        if (row !== undefined) t.remove(write.key, version, row);
+        continue;
+      }
+      const keep = write.keepTtl === true && write.ttlMs === undefined;
+      const expiresAt = keep ? (row?.expiresAt ?? null) : expiryOf(t.now, write.ttlMs);
+      t.write(write.key, write.value, version, expiresAt, row);
+    }
+    return { ok: true, version };
+  };
+
+  const backend: SyncBackend = {
+    name: BACKEND_NAME,
+    flags: { sync: true, ordered: true, persistent: !db.memory },
+
+    get: method("Reading a key", (store: string, key: string) => liveEntry(store, key, now())),
+    getMany,
+    has: method("Checking a key", (store: string, key: string) => {
+      const expiresAt = sql.getExpiry.get(store, key);
+      return expiresAt !== undefined && (expiresAt === null || expiresAt > now());
+    }),
+
+    set: writer("Writing a key", (store: string, key: string, value: string, options?: WriteOptions) => {
+      const t = StoreTxn.openOrCreate(sql, store, now());
+      const previous = t.live(key);
+      if (previous === undefined && !t.fits(1, options?.maxKeys)) {
+        t.save();
+        return new Refused(limitError(options?.maxKeys ?? 0));
+      }
+      const keep = options?.keepTtl === true && options.ttlMs === undefined;
+      const expiresAt = keep ? (previous?.expiresAt ?? null) : expiryOf(t.now, options?.ttlMs);
+      const version = t.bump();
+      t.write(key, value, version, expiresAt, previous);
+      t.save();
+      return version;
+    }),
+    setMany: writer(
+      "Writing keys",
+      (
+        store: string,
+        entries: readonly { key: string; value: string; ttlMs?: number | null }[],
+        options?: Pick<WriteOptions, "maxKeys">,
+      ) => {
+        const t = StoreTxn.openOrCreate(sql, store, now());
+        const fresh = new Set(entries.filter((e) => t.live(e.key) === undefined).map((e) => e.key));
+        if (!t.fits(fresh.size, options?.maxKeys)) {
+          t.save();
+          return new Refused(limitError(options?.maxKeys ?? 0));
+        }
+        const version = t.bump();
+        for (const e of entries) t.write(e.key, e.value, version, expiryOf(t.now, e.ttlMs), t.live(e.key));
+        t.save();
+        return version;
+      },
+    ),
+    delete: writer("Deleting a key", (store: string, key: string) => {
+      const t = StoreTxn.open(sql, store, now());
+      const row = t?.live(key);
+      if (t === undefined || row === undefined) {
+        t?.save(); // keeps what opening reclaimed
+        return false;
+      }
+      t.remove(key, t.bump(), row);
+      t.save();
+      return true;
+    }),
+    deleteMany: writer("Deleting keys", (store: string, keys: readonly string[]) => {
+      const t = StoreTxn.open(sql, store, now());
+      if (t === undefined) return keys.map(() => false);
+      const rows = keys.map((key) => t.live(key));
+      if (rows.every((row) => row === undefined)) {
+        t.save();
+        return rows.map(() => false);
+      }
+      const version = t.bump();
+      const removed = keys.map((key) => {
+        const row = t.live(key);
+        if (row !== undefined) t.remove(key, version, row);
+        return row !== undefined;
+      });
+      t.save();
+      return removed;
+    }),
+
+    listKeys: method("Listing keys", (store: string, options): KeyPage => {
+      const { rows, cursor } = readPage(sql, sql.pageKeys, store, options, now());
+      return { keys: rows.map((row) => row.key), cursor };
+    }),
+    listEntries: method("Listing entries", (store: string, options): EntryPage => {
+      const { rows, cursor } = readPage(sql, sql.page, store, options, now());
+      return { entries: rows.map(entryOf), cursor };
+    }),
+    count: method("Counting keys", (store: string) => {
+      const row = sql.store.get(store);
+      return row === undefined ? 0 : liveSize(sql, store, row, now());
+    }),
+    clear: writer("Clearing a store", (store: string) => {
+      const t = StoreTxn.open(sql, store, now());
+      if (t === undefined) return;
+      if (t.size > 0) t.removeAll(t.bump());
+      t.save();
+    }),
+    getTtl: method("Reading a TTL", (store: string, key: string) => {
+      const at = now();
+      const entry = liveEntry(store, key, at);
+      if (entry === undefined) return undefined;
+      return entry.expiresAt === null ? null : Math.max(0, entry.expiresAt - at);
+    }),
+    setTtl: writer("Setting a TTL", (store: string, key: string, ttlMs: number | null) => {
+      const t = StoreTxn.open(sql, store, now());
+      const row = t?.live(key);
+      if (t === undefined || row === undefined) {
+        t?.save();
+        return false;
+      }
+      t.retime(row, expiryOf(t.now, ttlMs), t.bump());
+      t.save();
+      return true;
+    }),
+
+    version: method("Reading a store version", (store: string) => sql.store.get(store)?.version ?? 0),
+    changes: reader("Reading changes", (store: string, since: number) => {
+      const row = sql.store.get(store);
+      if (row === undefined) return { version: 0, entries: [], deleted: [], reset: since !== 0 };
+      return changesOf(sql, store, row, since, now());
+    }),
+    load: reader("Loading a store", (store: string, filter): StoreSnapshot => {
+      const row = sql.store.get(store);
+      if (row === undefined) return { version: 0, entries: [] };
+      return loadStore(sql, store, row.version, filter, now());
+    }),
+    commit: writer("Committing", (store: string, request: CommitRequest): CommitResult | Refused => {
+      if (request.token !== undefined) {
+        const earlier = sql.token.get(request.token);
+        if (earlier !== undefined) return JSON.parse(earlier) as CommitResult;
+      }
+      const t = StoreTxn.openOrCreate(sql, store, now());
+      let result = applyCommit(t, request);
+      t.save();
+      if (result instanceof Refused) return result;
+      if (result.ok && request.since !== undefined) {
+        result = {
+          ok: true,
+          version: result.version,
+          changes: changesOf(sql, store, t, request.since, t.now),
+        };
+      }
+      if (request.token !== undefined) {
+        const seq = Number(sql.putToken.run(request.token, JSON.stringify(result)).lastInsertRowid);
+        if (seq % 1000 === 0) sql.trimTokens.run(seq - TOKEN_LIMIT);
+      }
+      return result;
+    }),
+
+    listStores: reader("Listing stores", (): StoreInfo[] => {
+      const at = now();
+      return sql.allStores
+        .all()
+        .map((row) => ({ name: row.name, size: liveSize(sql, row.name, row, at) }))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    }),
+    createStore: writer("Creating a store", (store: string) => {
+      if (sql.store.get(store) !== undefined) return false;
+      StoreTxn.openOrCreate(sql, store, now()).save();
+      return true;
+    }),
+    hasStore: method("Checking a store", (store: string) => sql.store.get(store) !== undefined),
+    renameStore: writer("Renaming a store", (from: string, to: string) => {
+      const row = sql.store.get(from);
+      if (row === undefined)
+        throw createError(BACKEND_NAME, "STORE_NOT_FOUND", `There is no store named "${from}".`);
+      if (from === to) return;
+      if (sql.store.get(to) !== undefined) {
+        throw createError(BACKEND_NAME, "STORE_EXISTS", `A store named "${to}" exists already.`);
+      }
+      // A rename is a write (a new version), and the history before it is not the new name's. The
+      // old name may be re-created: it starts from the clock, so at least at this version.
+      const version = Math.max(sql.clock.get() ?? 0, row.version) + 1;
+      sql.raiseClock.run(version);
+      sql.renameEntries.run(to, from);
+      sql.renameTombstones.run(to, from);
+      sql.renameStore.run(to, version, version, from);
+    }),
+    dropStore: writer("Dropping a store", (store: string) => {
+      const row = sql.store.get(store);
+      if (row === undefined) return false;
+      sql.clearEntries.run(store);
+      sql.clearTombstones.run(store);
+      sql.deleteStore.run(store);
+      // A re-created store must start above every version the dropped one had.
+      sql.raiseClock.run(row.version + 1);
+      return true;
+    }),
+
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      if (owned) db.close();
+    },
+  };
+  return backend;
+};
