@@ -48,6 +48,8 @@ export class LocalView implements DictSource {
   private sending: Batch | null = null;
   private scheduled = false;
   private failure: StoreError | null = null;
+  /** Counts the change sets applied, so refresh() can tell that a commit already brought them. */
+  private syncs = 0;
 
   constructor(
     private readonly core: StoreCore,
@@ -56,9 +58,7 @@ export class LocalView implements DictSource {
 
   /** The hooks that let atomic operations commit on the backend and keep this view current. */
   readonly channel: AtomicChannel = {
-    prepare: async () => {
-      await this.flush();
-    },
+    prepare: () => this.flush(),
     since: () => this.version,
     absorb: (result) => this.absorb(result),
     refresh: () => this.refresh(),
@@ -71,28 +71,27 @@ export class LocalView implements DictSource {
   }
 
   /** Commits what is buffered and waits for it; rejects with the typed error of a failed commit. */
-  async flush(): Promise<boolean> {
-    let committed = false;
+  async flush(): Promise<void> {
     for (;;) {
       if (this.inFlight !== null) {
         await this.inFlight;
-        committed = true;
         continue;
       }
       if (!this.hasBuffered()) {
         this.failure = null;
-        return committed;
+        return;
       }
       this.startCommit();
       await this.inFlight;
-      committed = true;
       if (this.failure !== null) throw this.failure;
     }
   }
 
   /** Flushes, then brings the view up to date: one round trip when nothing changed. */
   async refresh(): Promise<void> {
-    if (await this.flush()) return; // the commit brought the changes back already
+    const before = this.syncs;
+    await this.flush();
+    if (this.syncs !== before) return; // a commit brought the changes back already
     const changes = await this.core.backend.changes(this.core.name, this.version);
     await this.apply(changes);
   }
@@ -281,6 +280,7 @@ export class LocalView implements DictSource {
   }
 
   private async apply(changes: ChangeSet): Promise<void> {
+    this.syncs++;
     if (changes.reset) {
       await this.load();
       return;
