@@ -1,1 +1,3 @@
-export {};
+export { redactUrl } from "./errors.ts";
+export type { RedisBackendOptions, RedisClusterNode } from "./options.ts";
+export { redisBackend } from "./redis-backend.ts";

@@ -1,7 +1,15 @@
 export * from "./async-backend.ts";
 export type { DifferentialTestOptions } from "./differential/run-differential-test.ts";
 export { runDifferentialTest } from "./differential/run-differential-test.ts";
+export type { CheckOptions, CheckResult, KeyVerdict } from "./linearizability/checker.ts";
+export { checkHistory, checkKey, describeViolation } from "./linearizability/checker.ts";
+export type { FailureOutcome, Operation } from "./linearizability/history.ts";
+export { HistoryRecorder } from "./linearizability/history.ts";
+export type { Model, StoreInput, StoreOutput } from "./linearizability/model.ts";
+export { storeModel } from "./linearizability/model.ts";
 export * from "./redis-cluster.ts";
 export * from "./redis-server.ts";
 export type { BackendSuiteOptions, SkipRule } from "./suite/options.ts";
 export { runBackendSuite } from "./suite/run-backend-suite.ts";
+export type { TcpProxy, TcpProxyOptions } from "./tcp-proxy.ts";
+export { startTcpProxy } from "./tcp-proxy.ts";
