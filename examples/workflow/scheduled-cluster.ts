@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { close, openStore, backendFromUrl, storeUrlFromEnv } from "@dictstore/core";
+import { backendFromUrl, close, openStore, storeUrlFromEnv } from "@dictstore/core";
 import type { ScheduleSummary } from "@dictstore/workflow";
 import { isMain } from "./is-main.ts";
 
@@ -65,7 +65,9 @@ function runWorkerProcess(options: ClusterOptions, url: string): Promise<Schedul
  */
 export async function runCluster(options: ClusterOptions): Promise<ClusterResult> {
   const url = options.url ?? storeUrlFromEnv();
-  const workers = await Promise.all(Array.from({ length: options.workers }, () => runWorkerProcess(options, url)));
+  const workers = await Promise.all(
+    Array.from({ length: options.workers }, () => runWorkerProcess(options, url)),
+  );
   const backend = await backendFromUrl(url);
   const store = await openStore({ backend, name: options.storeName });
   try {
@@ -78,7 +80,9 @@ export async function runCluster(options: ClusterOptions): Promise<ClusterResult
 
 if (isMain(import.meta.url)) {
   const options = { workers: 3, runs: 20, everyMs: 50, storeName: `scheduled-counter-${Date.now()}` };
-  console.log(`${options.workers} processes × ${options.runs} runs of the seed's counter, every ${options.everyMs} ms`);
+  console.log(
+    `${options.workers} processes × ${options.runs} runs of the seed's counter, every ${options.everyMs} ms`,
+  );
   const result = await runCluster(options);
   for (const worker of result.workers) console.log(`  worker ${worker.pid}: ${JSON.stringify(worker)}`);
   console.log(`counter = ${String(result.counter)} (expected ${options.workers * options.runs})`);

@@ -11,7 +11,7 @@ export type SignupSteps = { trigger: { event: { body: { new_customer_email?: unk
 export const validate = defineStep((pd: Pd<Record<string, never>, SignupSteps>) => {
   const email = pd.steps.trigger.event.body?.new_customer_email;
   if (typeof email !== "string" || !/^[^@\s]+@[^@\s]+$/.test(email)) {
-    throw new Error("The body needs a new_customer_email, e.g. {\"new_customer_email\": \"ada@example.com\"}.");
+    throw new Error('The body needs a new_customer_email, e.g. {"new_customer_email": "ada@example.com"}.');
   }
   pd.export("email", email);
   return true;

@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
 import { closeStores, createWebhookHandler } from "@dictstore/workflow";
+import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { isMain } from "./is-main.ts";
 import { signupWorkflow } from "./signup-workflow.ts";
@@ -36,7 +36,9 @@ export function startServer(port = 0): Promise<{ url: string; stop: () => Promis
 if (isMain(import.meta.url)) {
   const { url, stop } = await startServer(Number(process.env.PORT ?? 3000));
   console.log(`listening on ${url}`);
-  console.log(`try: curl -X POST ${url}/hooks/signup -H 'content-type: application/json' -d '{"new_customer_email":"ada@example.com"}'`);
+  console.log(
+    `try: curl -X POST ${url}/hooks/signup -H 'content-type: application/json' -d '{"new_customer_email":"ada@example.com"}'`,
+  );
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
       void stop().then(() => process.exit(0));

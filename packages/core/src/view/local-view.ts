@@ -286,11 +286,17 @@ export class LocalView implements DictSource {
       return;
     }
     const buffered = this.buffered.writes;
+    // Replies can arrive out of order (a refresh sent before a commit that returns first): never let
+    // an older answer overwrite what a newer one brought.
     for (const entry of changes.entries) {
       if (this.locallyNewer(entry.key) || !this.covers(entry.key)) continue;
+      if ((this.entries.get(entry.key)?.version ?? -1) > entry.version) continue;
       this.entries.set(entry.key, { value: entry.value, version: entry.version, expiresAt: entry.expiresAt });
     }
-    for (const key of changes.deleted) if (!buffered.has(key)) this.entries.delete(key);
+    for (const key of changes.deleted) {
+      if (buffered.has(key) || (this.entries.get(key)?.version ?? -1) > changes.version) continue;
+      this.entries.delete(key);
+    }
     this.version = Math.max(this.version, changes.version);
   }
 

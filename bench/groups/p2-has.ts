@@ -1,0 +1,52 @@
+import { createStore } from "@dictstore/core";
+import { filler } from "../fixtures.ts";
+import type { BenchCase } from "../harness.ts";
+
+function pair() {
+  const store = createStore<Record<string, unknown>>();
+  const map = new Map<string, unknown>();
+  for (const [key, value] of filler(1000)) {
+    store[key] = value;
+    map.set(key, value);
+  }
+  store.present = 1;
+  map.set("present", 1);
+  return { store, map };
+}
+
+/** P2: memory `"k" in store` vs Map.has, for a present and a missing key. */
+export const cases: BenchCase[] = [
+  {
+    // The floor of `in` on any Proxy: a has trap that returns a constant.
+    target: "P2",
+    name: "floor: Proxy has trap returning a constant",
+    baselineName: "Map.has",
+    setup() {
+      const { map } = pair();
+      const proxy = new Proxy(Object.create(null) as Record<string, unknown>, {
+        has: (_target, property) => property === "present",
+      });
+      return { measured: () => "present" in proxy, baseline: () => map.has("present") };
+    },
+  },
+  {
+    target: "P2",
+    name: '"k" in store (present)',
+    baselineName: "Map.has",
+    maxRatio: 4,
+    setup() {
+      const { store, map } = pair();
+      return { measured: () => "present" in store, baseline: () => map.has("present") };
+    },
+  },
+  {
+    target: "P2",
+    name: '"k" in store (missing)',
+    baselineName: "Map.has",
+    maxRatio: 4,
+    setup() {
+      const { store, map } = pair();
+      return { measured: () => "absent" in store, baseline: () => map.has("absent") };
+    },
+  },
+];

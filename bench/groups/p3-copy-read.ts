@@ -1,0 +1,34 @@
+import { createStore } from "@dictstore/core";
+import { filler, plainRecord } from "../fixtures.ts";
+import type { BenchCase } from "../harness.ts";
+
+/** P3: a default (copy-mode) read of an object value vs JSON.parse of the text it is stored as. */
+export const cases: BenchCase[] = [
+  {
+    target: "P3",
+    name: "copy read store.k (object, 250 B)",
+    baselineName: "JSON.parse(text)",
+    maxRatio: 1.3,
+    setup() {
+      const store = createStore<Record<string, unknown>>();
+      for (const [key, value] of filler(1000)) store[key] = value;
+      store.record = plainRecord();
+      const text = JSON.stringify(plainRecord());
+      return { measured: () => store.record, baseline: () => JSON.parse(text) };
+    },
+  },
+  {
+    target: "P3",
+    name: "copy read store.k (object, 40 B)",
+    baselineName: "JSON.parse(text)",
+    maxRatio: 1.3,
+    setup() {
+      const store = createStore<Record<string, unknown>>();
+      for (const [key, value] of filler(1000)) store[key] = value;
+      const small = { id: 7, name: "Ada", tags: ["x", "y"] };
+      store.small = small;
+      const text = JSON.stringify(small);
+      return { measured: () => store.small, baseline: () => JSON.parse(text) };
+    },
+  },
+];

@@ -1,0 +1,138 @@
+import {
+  type Backend,
+  backendFromUrl,
+  close,
+  type DataStore,
+  isStore,
+  openStore,
+  storeUrlFromEnv,
+} from "@dictstore/core";
+import { invalid } from "./errors.ts";
+import { freshen } from "./freshen.ts";
+import type { StoreInput, StoreSpec } from "./types.ts";
+
+/** A store input, ready for a run. */
+export interface OpenedStore {
+  /** The input's name, e.g. `"data_store"`. */
+  readonly input: string;
+  readonly store: DataStore;
+}
+
+/** The stores opened from specs, kept for the life of the process (or until `closeStores`). */
+interface Pool {
+  readonly backend: Backend | Promise<Backend>;
+  /** Disposes of the backend on `closeStores` (only backends made from a URL here). */
+  readonly owned: boolean;
+  readonly stores: Map<string, Promise<DataStore>>;
+}
+
+// Opening a store over Redis costs a connection and a full load: a step that runs again reuses it and
+// only refreshes it. Pools are keyed by URL, or by the backend object a tool passed.
+const byUrl = new Map<string, Pool>();
+const byBackend = new WeakMap<Backend, Pool>();
+const open = new Set<Pool>();
+
+const SPEC_KEYS: ReadonlySet<string> = new Set(["url", "backend", "name", "options"]);
+
+function isSpec(value: unknown): value is StoreSpec {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  return Object.keys(value).every((key) => SPEC_KEYS.has(key));
+}
+
+function poolFor(spec: StoreSpec): Pool {
+  if (spec.backend !== undefined) {
+    let pool = byBackend.get(spec.backend);
+    if (pool === undefined) {
+      pool = { backend: spec.backend, owned: false, stores: new Map() };
+      byBackend.set(spec.backend, pool);
+      open.add(pool);
+    }
+    return pool;
+  }
+  const url = spec.url ?? storeUrlFromEnv();
+  let pool = byUrl.get(url);
+  if (pool === undefined) {
+    const backend = backendFromUrl(url);
+    pool = { backend, owned: true, stores: new Map() };
+    byUrl.set(url, pool);
+    open.add(pool);
+    // A URL that cannot be opened must not poison later runs (Redis may come back).
+    backend.catch(() => {
+      if (byUrl.get(url) === pool) byUrl.delete(url);
+      open.delete(pool as Pool);
+    });
+  }
+  return pool;
+}
+
+/** Opens (first use) or refreshes (later uses) the store a spec names. */
+async function fromSpec(input: string, spec: StoreSpec): Promise<DataStore> {
+  const name = spec.name ?? input;
+  const pool = poolFor(spec);
+  const key = JSON.stringify([name, spec.options ?? {}]);
+  let opening = pool.stores.get(key);
+  if (opening !== undefined) {
+    const store = await opening;
+    await freshen(store);
+    return store;
+  }
+  opening = (async () => openStore({ ...spec.options, backend: await pool.backend, name }))();
+  pool.stores.set(key, opening);
+  try {
+    return await opening;
+  } catch (error) {
+    pool.stores.delete(key);
+    throw error;
+  }
+}
+
+/** Makes every store input of a context ready: opened or refreshed, in input order. */
+export async function openInputs(
+  stores: Readonly<Record<string, StoreInput<object>>> | undefined,
+): Promise<OpenedStore[]> {
+  if (stores === undefined) return [];
+  if (typeof stores !== "object" || stores === null) {
+    throw invalid(
+      'context.stores maps input names to stores or store specs, e.g. { data_store: { name: "emails" } }.',
+    );
+  }
+  return Promise.all(
+    Object.entries(stores).map(async ([input, value]): Promise<OpenedStore> => {
+      if (isStore(value)) {
+        await freshen(value);
+        return { input, store: value as DataStore };
+      }
+      if (!isSpec(value)) {
+        throw invalid(
+          `context.stores.${input} is neither a store nor a spec { url?, backend?, name?, options? }.`,
+        );
+      }
+      return { input, store: await fromSpec(input, value) };
+    }),
+  );
+}
+
+/**
+ * Closes every store `runStep` opened from a spec, and disposes of the backends it made from URLs
+ * (stores and backends a tool passed itself are left alone). Call it when the process is done.
+ */
+export async function closeStores(): Promise<void> {
+  const pools = [...open];
+  open.clear();
+  byUrl.clear();
+  await Promise.all(
+    pools.map(async (pool) => {
+      const stores = await Promise.allSettled(pool.stores.values());
+      pool.stores.clear();
+      for (const settled of stores) if (settled.status === "fulfilled") await close(settled.value);
+      let backend: Backend;
+      try {
+        backend = await pool.backend;
+      } catch {
+        return; // it never opened: nothing to dispose of
+      }
+      if (pool.owned) await backend.dispose?.();
+      else byBackend.delete(backend);
+    }),
+  );
+}
