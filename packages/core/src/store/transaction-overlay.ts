@@ -8,7 +8,7 @@ import type {
   ListOptions,
   WriteOptions,
 } from "../backend.ts";
-import type { DictSource } from "./dict-source.ts";
+import { type DictSource, expiryFromTtl, ttlLeft } from "./dict-source.ts";
 
 /**
  * The dict a transaction function sees: reads come from the underlying source (a synchronous backend
@@ -46,7 +46,7 @@ export class TransactionOverlay implements DictSource {
 
   set(_store: string, key: string, value: string, options?: WriteOptions): number {
     const ttlMs = options?.ttlMs ?? null;
-    this.local.set(key, { value, version: 0, expiresAt: ttlMs === null ? null : Date.now() + ttlMs });
+    this.local.set(key, { value, version: 0, expiresAt: expiryFromTtl(ttlMs) });
     this.writes.set(key, { type: "set", key, value, ttlMs });
     return 0;
   }
@@ -80,9 +80,7 @@ export class TransactionOverlay implements DictSource {
   }
 
   getTtl(store: string, key: string): number | null | undefined {
-    const entry = this.get(store, key);
-    if (entry === undefined) return undefined;
-    return entry.expiresAt === null ? null : Math.max(0, entry.expiresAt - Date.now());
+    return ttlLeft(this.get(store, key));
   }
 
   setTtl(store: string, key: string, ttlMs: number | null): boolean {

@@ -12,7 +12,7 @@ import type {
   WriteOptions,
 } from "../backend.ts";
 import { isStoreError, StoreError } from "../errors.ts";
-import type { DictSource } from "../store/dict-source.ts";
+import { type DictSource, expiryFromTtl, ttlLeft } from "../store/dict-source.ts";
 import type { AtomicChannel, StoreCore } from "../store/store-core.ts";
 import { guardExit, releaseExitGuard } from "./exit-guard.ts";
 import { WriteLog } from "./write-log.ts";
@@ -117,7 +117,7 @@ export class LocalView implements DictSource {
     this.entries.set(key, {
       value,
       version: this.version,
-      expiresAt: ttlMs === null ? null : Date.now() + ttlMs,
+      expiresAt: expiryFromTtl(ttlMs),
     });
     this.buffer(key, { type: "set", key, value, ttlMs });
     return this.version;
@@ -167,15 +167,13 @@ export class LocalView implements DictSource {
   }
 
   getTtl(store: string, key: string): number | null | undefined {
-    const entry = this.get(store, key);
-    if (entry === undefined) return undefined;
-    return entry.expiresAt === null ? null : Math.max(0, entry.expiresAt - Date.now());
+    return ttlLeft(this.get(store, key));
   }
 
   setTtl(store: string, key: string, ttlMs: number | null): boolean {
     const entry = this.get(store, key);
     if (entry === undefined) return false;
-    this.entries.set(key, { ...entry, expiresAt: ttlMs === null ? null : Date.now() + ttlMs });
+    this.entries.set(key, { ...entry, expiresAt: expiryFromTtl(ttlMs) });
     const pending = this.buffered.writes.latest(key);
     if (pending?.type === "set") {
       this.buffered.writes.add({ ...pending, ttlMs });
