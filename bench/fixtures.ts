@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
+import { createStore, type DataStore } from "@dictstore/core";
 
 /** A typical plain-JSON record a workflow step keeps (about 250 bytes of JSON). */
 export function plainRecord(): Record<string, unknown> {
@@ -52,4 +53,24 @@ export async function loadSuperjson(): Promise<SuperjsonLike> {
 /** Fills a Map and a store-like setter with the same `size` filler keys, so lookups run on equal-sized tables. */
 export function filler(size: number): [string, number][] {
   return Array.from({ length: size }, (_, i) => [`filler:${i}`, i]);
+}
+
+/** A memory dict holding the 1,000 filler keys, so every memory case reads from an equal-sized table. */
+export function filledStore(
+  options: { snapshots?: "copy" | "frozen" } = {},
+): DataStore<Record<string, unknown>> {
+  const store = createStore<Record<string, unknown>>(options);
+  for (const [key, value] of filler(1000)) store[key] = value;
+  return store;
+}
+
+/** A filled memory dict and a Map holding the same 1,000 filler keys plus `extra`. */
+export function storeAndMap(extra: Record<string, unknown>, options: { snapshots?: "copy" | "frozen" } = {}) {
+  const store = filledStore(options);
+  const map = new Map<string, unknown>(filler(1000));
+  for (const [key, value] of Object.entries(extra)) {
+    store[key] = value;
+    map.set(key, value);
+  }
+  return { store, map };
 }

@@ -1,25 +1,17 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { once } from "node:events";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BuiltCli, buildCli, runCli, tempWorkspace } from "./cli-helpers.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useCliSuite } from "./cli-helpers.ts";
 
 // End to end: `dictstore dashboard` starts the web dashboard on the CLI's backend, prints its URL
 // (with the launch token) and stops cleanly on Ctrl-C. The dashboard's own behaviour is tested in
 // packages/dashboard; here only the command's wiring is.
 
-let cli: BuiltCli;
-let workspace: ReturnType<typeof tempWorkspace>;
+const suite = useCliSuite();
+const { ds } = suite;
 
 beforeAll(async () => {
-  cli = await buildCli();
-  workspace = tempWorkspace();
-  expect(
-    (await runCli(cli, ["set", "greeting", '"hi"', "--store", "web"], { url: workspace.url })).code,
-  ).toBe(0);
-});
-afterAll(() => {
-  cli?.remove();
-  workspace?.remove();
+  expect((await ds(["set", "greeting", '"hi"', "--store", "web"])).code).toBe(0);
 });
 
 interface Launched {
@@ -32,8 +24,8 @@ interface Launched {
 
 /** Starts `dictstore dashboard …` as a long-running child. */
 function launch(args: string[]): Launched {
-  const child = spawn(process.execPath, [cli.entry, "dashboard", ...args], {
-    env: { ...process.env, DICTSTORE_URL: workspace.url, FORCE_COLOR: "", NO_COLOR: "1" },
+  const child = spawn(process.execPath, [suite.cli.entry, "dashboard", ...args], {
+    env: { ...process.env, DICTSTORE_URL: suite.workspace.url, FORCE_COLOR: "", NO_COLOR: "1" },
     stdio: "pipe",
   });
   const exited = once(child, "exit").then(([code]) => code as number | null);
@@ -96,7 +88,7 @@ describe("dictstore dashboard", () => {
   });
 
   it("a bad port is a usage error", async () => {
-    const run = await runCli(cli, ["dashboard", "--port", "70000"], { url: workspace.url });
+    const run = await ds(["dashboard", "--port", "70000"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("expected a port");
   });

@@ -2,30 +2,17 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { close, createStore, type SyncBackend } from "@dictstore/core";
 import { sqliteBackend } from "@dictstore/sqlite";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BuiltCli, buildCli, type CliRun, jsonOf, runCli, tempWorkspace } from "./cli-helpers.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { jsonOf, useCliSuite } from "./cli-helpers.ts";
 
 // End to end: export and import (JSON and NDJSON), exact round trips of rich values, TTLs,
 // atomic batches and the summary, on SQLite.
 
-let cli: BuiltCli;
-let workspace: ReturnType<typeof tempWorkspace>;
-
-beforeAll(async () => {
-  cli = await buildCli();
-  workspace = tempWorkspace();
-});
-afterAll(() => {
-  cli?.remove();
-  workspace?.remove();
-});
-
-function ds(args: string[], options: { input?: string } = {}): Promise<CliRun> {
-  return runCli(cli, args, { url: workspace.url, ...options });
-}
+const suite = useCliSuite();
+const { ds } = suite;
 
 function path(name: string): string {
-  return join(workspace.dir, name);
+  return join(suite.workspace.dir, name);
 }
 
 /** Runs `fn` on the test's SQLite database from this process, then closes it. */
@@ -144,7 +131,7 @@ describe("export → import round trip", () => {
       const again = await ds(["export", "--store", `copy-${format}`, "--format", format]);
       const stripExpiry = (text: string) => text.replace(/"expiresAt":"[^"]+"/g, '"expiresAt":"…"');
       expect(stripExpiry(again.stdout)).toBe(stripExpiry(readFileSync(file, "utf8")));
-      expect(readdirSync(workspace.dir).filter((name) => name.endsWith(".tmp"))).toEqual([]);
+      expect(readdirSync(suite.workspace.dir).filter((name) => name.endsWith(".tmp"))).toEqual([]);
     });
   }
 
@@ -290,6 +277,6 @@ describe("export errors", () => {
     const run = await ds(["export", "--store", "source", "--out", path("no-such-dir/out.json")]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("Cannot write");
-    expect(readdirSync(workspace.dir).filter((name) => name.includes("out.json"))).toEqual([]);
+    expect(readdirSync(suite.workspace.dir).filter((name) => name.includes("out.json"))).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "tsup";
+import { afterAll, beforeAll } from "vitest";
 
 /*
  * End-to-end helpers for the `dictstore` CLI: every test runs it as a real child process.
@@ -156,8 +157,16 @@ export function runInTerminal(
   return runCommand("script", ["-qec", command, "/dev/null"], options);
 }
 
+/** A temporary directory and the SQLite URL of a database inside it. */
+export interface Workspace {
+  readonly dir: string;
+  readonly url: string;
+  /** Removes the directory. */
+  remove(): void;
+}
+
 /** A fresh temporary directory and a SQLite URL inside it; removed by `remove()`. */
-export function tempWorkspace(): { dir: string; url: string; remove(): void } {
+export function tempWorkspace(): Workspace {
   const dir = mkdtempSync(join(tmpdir(), "dictstore-cli-"));
   return {
     dir,
@@ -173,4 +182,43 @@ export function jsonOf(run: CliRun): unknown {
     throw new Error(`expected one line of JSON on stdout, got:\n${run.stdout}\nstderr:\n${run.stderr}`);
   }
   return JSON.parse(text);
+}
+
+/** A test file's CLI bundle and SQLite workspace, made before its tests and removed after them. */
+export interface CliSuite {
+  /** The bundle; read it inside hooks and tests, never at the file's top level. */
+  readonly cli: BuiltCli;
+  /** The workspace; read it inside hooks and tests, never at the file's top level. */
+  readonly workspace: Workspace;
+  /** Runs the CLI on the workspace's SQLite database. */
+  ds(args: readonly string[], options?: Omit<RunOptions, "url">): Promise<CliRun>;
+}
+
+/**
+ * Registers the hooks that bundle the CLI and make a workspace (beforeAll, within `timeoutMs` when
+ * given) and remove both (afterAll). Call it at a test file's top level, before the file's own hooks.
+ */
+export function useCliSuite(timeoutMs?: number): CliSuite {
+  let cli: BuiltCli | undefined;
+  let workspace: Workspace | undefined;
+  beforeAll(async () => {
+    cli = await buildCli();
+    workspace = tempWorkspace();
+  }, timeoutMs);
+  afterAll(() => {
+    cli?.remove();
+    workspace?.remove();
+  });
+  const suite: CliSuite = {
+    get cli() {
+      if (cli === undefined) throw new Error("useCliSuite: the CLI is built in beforeAll");
+      return cli;
+    },
+    get workspace() {
+      if (workspace === undefined) throw new Error("useCliSuite: the workspace is made in beforeAll");
+      return workspace;
+    },
+    ds: (args, options = {}) => runCli(suite.cli, args, { url: suite.workspace.url, ...options }),
+  };
+  return suite;
 }

@@ -1,30 +1,17 @@
 import { join } from "node:path";
 import { close, createStore, decodeValue } from "@dictstore/core";
 import { sqliteBackend } from "@dictstore/sqlite";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type BuiltCli, buildCli, type CliRun, jsonOf, runCli, tempWorkspace } from "./cli-helpers.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { jsonOf, useCliSuite } from "./cli-helpers.ts";
 
 // End to end: keys, get, set, del, ttl and clear, on SQLite, as child processes.
 
-let cli: BuiltCli;
-let workspace: ReturnType<typeof tempWorkspace>;
-
-beforeAll(async () => {
-  cli = await buildCli();
-  workspace = tempWorkspace();
-});
-afterAll(() => {
-  cli?.remove();
-  workspace?.remove();
-});
-
-function ds(args: string[], options: { input?: string } = {}): Promise<CliRun> {
-  return runCli(cli, args, { url: workspace.url, ...options });
-}
+const suite = useCliSuite();
+const { ds } = suite;
 
 /** Writes records straight through the library (a second process on the same SQLite file). */
 async function seed(store: string, records: Record<string, unknown>, ttl?: number): Promise<void> {
-  const backend = sqliteBackend({ path: join(workspace.dir, "data.db") });
+  const backend = sqliteBackend({ path: join(suite.workspace.dir, "data.db") });
   const dict = createStore({ backend, name: store });
   for (const [key, value] of Object.entries(records))
     dict.set(key, value, ttl === undefined ? undefined : { ttl });

@@ -1,16 +1,8 @@
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sqliteBackend } from "@dictstore/sqlite";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type BuiltCli,
-  buildCli,
-  type CliRun,
-  jsonOf,
-  runCli,
-  runInTerminal,
-  tempWorkspace,
-} from "./cli-helpers.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type CliRun, jsonOf, runInTerminal, useCliSuite } from "./cli-helpers.ts";
 
 // End to end at scale: export and import of 100,000 keys stream page by page and batch by batch,
 // so the CLI's memory does not grow with the store.
@@ -26,13 +18,12 @@ const VALUE_BYTES = 400;
 const ALLOWED_GROWTH = 20 * 1024 * 1024; // the extra 75,000 records alone are ≈ 32 MB
 const SMALL_HEAP = ["--max-old-space-size=16", "--max-semi-space-size=1"];
 
-let cli: BuiltCli;
-let workspace: ReturnType<typeof tempWorkspace>;
+const suite = useCliSuite(120_000);
+const { ds } = suite;
 let probe: string;
 
 beforeAll(async () => {
-  cli = await buildCli();
-  workspace = tempWorkspace();
+  const { workspace } = suite;
   // Loaded into the child with --import: samples RSS while it runs and reports the peak when it exits.
   probe = join(workspace.dir, "rss-probe.mjs");
   writeFileSync(
@@ -60,16 +51,11 @@ process.on("exit", () => { sample(); writeFileSync(process.env.RSS_PROBE_OUT, St
   }
   await backend.dispose?.();
 }, 120_000);
-afterAll(() => {
-  cli?.remove();
-  workspace?.remove();
-});
 
 /** Runs the CLI with the RSS probe; resolves to the run and its peak RSS in bytes. */
 async function measured(args: string[]): Promise<{ run: CliRun; peak: number }> {
-  const out = join(workspace.dir, `rss-${Math.random().toString(36).slice(2)}.txt`);
-  const run = await runCli(cli, args, {
-    url: workspace.url,
+  const out = join(suite.workspace.dir, `rss-${Math.random().toString(36).slice(2)}.txt`);
+  const run = await ds(args, {
     nodeArgs: [...SMALL_HEAP, "--import", probe],
     env: { RSS_PROBE_OUT: out },
     timeoutMs: 120_000,
@@ -80,7 +66,7 @@ async function measured(args: string[]): Promise<{ run: CliRun; peak: number }> 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 describe("100,000 keys", () => {
-  const file = (name: string) => join(workspace.dir, name);
+  const file = (name: string) => join(suite.workspace.dir, name);
 
   it("export streams with flat memory and writes every record once", async () => {
     const small = await measured(["export", "--store", "small", "--out", file("small.ndjson"), "--json"]);
@@ -116,7 +102,7 @@ describe("100,000 keys", () => {
     });
     console.log(`import: ${BIG} keys, peak RSS ${mib(big.peak)}; ${SMALL} keys: ${mib(small.peak)}`);
     expect(big.peak - small.peak).toBeLessThan(ALLOWED_GROWTH);
-    const stores = jsonOf(await runCli(cli, ["stores", "--json"], { url: workspace.url })) as {
+    const stores = jsonOf(await ds(["stores", "--json"])) as {
       name: string;
       keys: number;
     }[];
@@ -124,8 +110,8 @@ describe("100,000 keys", () => {
   }, 240_000);
 
   it("draws a progress bar on a terminal during a long export", async () => {
-    const run = await runInTerminal(cli, ["export", "--store", "big", "--out", file("tty.json")], {
-      url: workspace.url,
+    const run = await runInTerminal(suite.cli, ["export", "--store", "big", "--out", file("tty.json")], {
+      url: suite.workspace.url,
       timeoutMs: 120_000,
     });
     expect(run.code).toBe(0);

@@ -1,39 +1,24 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
-  type BuiltCli,
-  buildCli,
   type CliRun,
   jsonOf,
   runCli,
   runCommand,
   runInTerminal,
   tempWorkspace,
+  useCliSuite,
 } from "./cli-helpers.ts";
 
 // End to end: the store management commands, help, exit codes and output modes, on SQLite.
 
-let cli: BuiltCli;
-let workspace: ReturnType<typeof tempWorkspace>;
+const suite = useCliSuite();
+const { ds } = suite;
 const ESC = "\u001b[";
 
-beforeAll(async () => {
-  cli = await buildCli();
-  workspace = tempWorkspace();
-});
-afterAll(() => {
-  cli?.remove();
-  workspace?.remove();
-});
-
 function inTerminal(args: string[], input: string): Promise<CliRun> {
-  return runInTerminal(cli, args, { url: workspace.url, input });
-}
-
-/** Runs the CLI on this file's SQLite database. */
-function ds(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
-  return runCli(cli, args, { url: workspace.url, ...options });
+  return runInTerminal(suite.cli, args, { url: suite.workspace.url, input });
 }
 
 const COMMANDS = [
@@ -98,15 +83,15 @@ describe("help and usage errors", () => {
 
   it("runs from source with the documented dev command (tsx)", async () => {
     const run = await runCommand("pnpm", ["exec", "tsx", "packages/cli/src/cli.ts", "info", "--json"], {
-      url: workspace.url,
+      url: suite.workspace.url,
       timeoutMs: 60_000,
     });
     expect(run.code, run.stderr).toBe(0);
-    expect(jsonOf(run)).toMatchObject({ backend: "sqlite", url: workspace.url });
+    expect(jsonOf(run)).toMatchObject({ backend: "sqlite", url: suite.workspace.url });
   });
 
   it("an invalid backend URL is a usage error", async () => {
-    const run = await runCli(cli, ["stores"], { url: "nosuch://x" });
+    const run = await runCli(suite.cli, ["stores"], { url: "nosuch://x" });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('Unknown store URL scheme "nosuch:"');
   });
@@ -201,10 +186,10 @@ describe("backends and output modes", () => {
   it("without a URL it uses .dictstore/data.db under the working directory", async () => {
     const here = tempWorkspace();
     try {
-      const set = await runCli(cli, ["set", "n", "1"], { cwd: here.dir });
+      const set = await runCli(suite.cli, ["set", "n", "1"], { cwd: here.dir });
       expect(set.code).toBe(0);
       expect(existsSync(join(here.dir, ".dictstore", "data.db"))).toBe(true);
-      expect(jsonOf(await runCli(cli, ["info", "--json"], { cwd: here.dir }))).toMatchObject({
+      expect(jsonOf(await runCli(suite.cli, ["info", "--json"], { cwd: here.dir }))).toMatchObject({
         backend: "sqlite",
         url: `sqlite:${join(here.dir, ".dictstore", "data.db")}`,
         persistent: true,

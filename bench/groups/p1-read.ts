@@ -1,21 +1,5 @@
-import { createStore } from "@dictstore/core";
-import { filler, plainRecord } from "../fixtures.ts";
+import { plainRecord, storeAndMap } from "../fixtures.ts";
 import type { BenchCase } from "../harness.ts";
-
-/** A store and a Map holding the same 1,000 filler keys plus `extra`. */
-function pair(extra: Record<string, unknown>, snapshots: "copy" | "frozen" = "copy") {
-  const store = createStore<Record<string, unknown>>({ snapshots });
-  const map = new Map<string, unknown>();
-  for (const [key, value] of filler(1000)) {
-    store[key] = value;
-    map.set(key, value);
-  }
-  for (const [key, value] of Object.entries(extra)) {
-    store[key] = value;
-    map.set(key, value);
-  }
-  return { store, map };
-}
 
 /** P1: memory dict reads that need no copy (primitives, and every read in frozen mode) vs Map.get. */
 export const cases: BenchCase[] = [
@@ -25,7 +9,7 @@ export const cases: BenchCase[] = [
     name: "floor: Proxy get trap returning a constant",
     baselineName: "Map.get",
     setup() {
-      const { map } = pair({ counter: 42 });
+      const { map } = storeAndMap({ counter: 42 });
       const proxy = new Proxy(Object.create(null) as Record<string, unknown>, {
         get: (_target, property) => (property === "counter" ? 42 : undefined),
       });
@@ -38,7 +22,7 @@ export const cases: BenchCase[] = [
     baselineName: "Map.get",
     maxRatio: 5,
     setup() {
-      const { store, map } = pair({ counter: 42 });
+      const { store, map } = storeAndMap({ counter: 42 });
       return { measured: () => store.counter, baseline: () => map.get("counter") };
     },
   },
@@ -48,7 +32,7 @@ export const cases: BenchCase[] = [
     name: 'store.get("k") method (integer)',
     baselineName: "Map.get",
     setup() {
-      const { store, map } = pair({ counter: 42 });
+      const { store, map } = storeAndMap({ counter: 42 });
       const get = store.get as (key: string) => unknown;
       return { measured: () => get("counter"), baseline: () => map.get("counter") };
     },
@@ -59,7 +43,7 @@ export const cases: BenchCase[] = [
     baselineName: "Map.get",
     maxRatio: 5,
     setup() {
-      const { store, map } = pair({ ratio: 0.8125 });
+      const { store, map } = storeAndMap({ ratio: 0.8125 });
       return { measured: () => store.ratio, baseline: () => map.get("ratio") };
     },
   },
@@ -69,7 +53,7 @@ export const cases: BenchCase[] = [
     baselineName: "Map.get",
     maxRatio: 5,
     setup() {
-      const { store, map } = pair({ status: "processing" });
+      const { store, map } = storeAndMap({ status: "processing" });
       return { measured: () => store.status, baseline: () => map.get("status") };
     },
   },
@@ -79,7 +63,7 @@ export const cases: BenchCase[] = [
     baselineName: "Map.get",
     maxRatio: 5,
     setup() {
-      const { store, map } = pair({ done: true });
+      const { store, map } = storeAndMap({ done: true });
       return { measured: () => store.done, baseline: () => map.get("done") };
     },
   },
@@ -89,7 +73,7 @@ export const cases: BenchCase[] = [
     baselineName: "Map.get",
     maxRatio: 5,
     setup() {
-      const { store, map } = pair({ record: plainRecord() }, "frozen");
+      const { store, map } = storeAndMap({ record: plainRecord() }, { snapshots: "frozen" });
       return { measured: () => store.record, baseline: () => map.get("record") };
     },
   },

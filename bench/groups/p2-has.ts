@@ -1,17 +1,9 @@
-import { createStore } from "@dictstore/core";
-import { filler } from "../fixtures.ts";
+import { storeAndMap } from "../fixtures.ts";
 import type { BenchCase } from "../harness.ts";
 
+/** A filled store and Map that both hold "present" (and not "absent"). */
 function pair() {
-  const store = createStore<Record<string, unknown>>();
-  const map = new Map<string, unknown>();
-  for (const [key, value] of filler(1000)) {
-    store[key] = value;
-    map.set(key, value);
-  }
-  store.present = 1;
-  map.set("present", 1);
-  return { store, map };
+  return storeAndMap({ present: 1 });
 }
 
 /** P2: memory `"k" in store` vs Map.has, for a present and a missing key. */

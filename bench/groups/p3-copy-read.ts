@@ -1,5 +1,4 @@
-import { createStore } from "@dictstore/core";
-import { filler, plainRecord } from "../fixtures.ts";
+import { filledStore, plainRecord } from "../fixtures.ts";
 import type { BenchCase } from "../harness.ts";
 
 /** P3: a default (copy-mode) read of an object value vs JSON.parse of the text it is stored as. */
@@ -10,8 +9,7 @@ export const cases: BenchCase[] = [
     baselineName: "JSON.parse(text)",
     maxRatio: 1.3,
     setup() {
-      const store = createStore<Record<string, unknown>>();
-      for (const [key, value] of filler(1000)) store[key] = value;
+      const store = filledStore();
       store.record = plainRecord();
       const text = JSON.stringify(plainRecord());
       return { measured: () => store.record, baseline: () => JSON.parse(text) };
@@ -23,8 +21,7 @@ export const cases: BenchCase[] = [
     baselineName: "JSON.parse(text)",
     maxRatio: 1.3,
     setup() {
-      const store = createStore<Record<string, unknown>>();
-      for (const [key, value] of filler(1000)) store[key] = value;
+      const store = filledStore();
       const small = { id: 7, name: "Ada", tags: ["x", "y"] };
       store.small = small;
       const text = JSON.stringify(small);

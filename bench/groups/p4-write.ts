@@ -1,12 +1,5 @@
-import { createStore } from "@dictstore/core";
-import { filler, loadSuperjson, plainRecord, richRecord } from "../fixtures.ts";
+import { filledStore, loadSuperjson, plainRecord, richRecord } from "../fixtures.ts";
 import type { BenchCase } from "../harness.ts";
-
-function filled() {
-  const store = createStore<Record<string, unknown>>();
-  for (const [key, value] of filler(1000)) store[key] = value;
-  return store;
-}
 
 /** P4: dict writes vs serializing the value alone (the write includes validation, encoding and the backend set). */
 export const cases: BenchCase[] = [
@@ -16,7 +9,7 @@ export const cases: BenchCase[] = [
     baselineName: "JSON.stringify",
     maxRatio: 3,
     setup() {
-      const store = filled();
+      const store = filledStore();
       const value = plainRecord();
       return {
         measured: () => {
@@ -32,7 +25,7 @@ export const cases: BenchCase[] = [
     baselineName: "JSON.stringify",
     maxRatio: 3,
     setup() {
-      const store = filled();
+      const store = filledStore();
       let i = 0;
       return {
         measured: () => {
@@ -51,7 +44,7 @@ export const cases: BenchCase[] = [
     rounds: 90,
     async setup() {
       const superjson = await loadSuperjson();
-      const store = filled();
+      const store = filledStore();
       const value = richRecord();
       return {
         measured: () => {

@@ -8,10 +8,10 @@ import {
   refresh,
 } from "@dictstore/core";
 import { redisBackend } from "@dictstore/redis";
-import { type RedisServer, startRedisServer } from "@dictstore/testing";
 import { Redis } from "ioredis";
 import { filler, plainRecord } from "../fixtures.ts";
-import { type BenchCase, useClock } from "../harness.ts";
+import type { BenchCase } from "../harness.ts";
+import { redisGroup } from "../redis-group.ts";
 
 /*
  * Local views over Redis (P5–P9) and listing a large store (P12), on the wall clock: round trips
@@ -20,27 +20,13 @@ import { type BenchCase, useClock } from "../harness.ts";
  * that holds the store's values (`<prefix>{<store>}:v`, see the @dictstore/redis README).
  */
 
-let server: RedisServer | undefined;
 const PREFIX = "bench:";
-
-function url(): string {
-  if (server === undefined) throw new Error("redis-views bench: groupSetup did not run");
-  return server.url;
-}
-
+const redis = redisGroup("redis-views");
+const url = redis.url;
 /** Starts a private redis-server and switches to the wall clock. */
-export async function groupSetup(): Promise<void> {
-  server = await startRedisServer();
-  useClock("wall");
-}
-
+export const groupSetup = redis.groupSetup;
 /** Stops the server and restores the clock chosen on the command line. */
-export async function groupTeardown(): Promise<void> {
-  const chosen = process.argv[process.argv.indexOf("--clock") + 1];
-  useClock(chosen === "wall" ? "wall" : "cpu");
-  await server?.stop();
-  server = undefined;
-}
+export const groupTeardown = redis.groupTeardown;
 
 type Records = Record<string, unknown>;
 
@@ -56,6 +42,11 @@ async function seeded(name: string, size: number, extra: Records = {}) {
   return backend;
 }
 
+/** Writes the store `name` as `seeded` does, and releases the connection that wrote it. */
+async function seed(name: string, size: number, extra: Records = {}): Promise<void> {
+  await (await seeded(name, size, extra)).dispose?.();
+}
+
 async function openView(name: string) {
   const backend = redisBackend({ url: url(), prefix: PREFIX });
   const view = await openStore<Records>({ backend, name });
@@ -65,6 +56,53 @@ async function openView(name: string) {
     teardown: async () => {
       await close(view);
       await backend.dispose?.();
+    },
+  };
+}
+
+/** A raw ioredis client on the group's server, and a teardown that runs `first`, then quits it. */
+function rawClient(first: () => unknown) {
+  const raw = new Redis(url());
+  return {
+    raw,
+    teardown: async () => {
+      await first();
+      await raw.quit();
+    },
+  };
+}
+
+/** Opening and closing a view of `name` over one backend, and a raw client; the teardown releases both. */
+function reopening(name: string) {
+  const backend = redisBackend({ url: url(), prefix: PREFIX });
+  return {
+    open: async () => close(await openStore<Records>({ backend, name })),
+    ...rawClient(() => backend.dispose?.()),
+  };
+}
+
+/** P8: one commit of `count` dirty keys, against one SET. */
+function commitCase(count: number, name: string): BenchCase {
+  return {
+    target: "P8",
+    name: `commit of ${count} dirty keys: ${count} assignments + await flush`,
+    baselineName: "one await ioredis SET",
+    maxRatio: 2.5,
+    async: true,
+    async setup() {
+      const { view, teardown: closeView } = await openView(name);
+      const { raw, teardown } = rawClient(closeView);
+      const keys = Array.from({ length: count }, (_, i) => `k${i}`);
+      let round = 0;
+      return {
+        measured: async () => {
+          round++;
+          for (const key of keys) view[key] = round;
+          await flush(view);
+        },
+        baseline: () => raw.set("p8-raw", "1"),
+        teardown,
+      };
     },
   };
 }
@@ -79,7 +117,7 @@ export const cases: BenchCase[] = [
     baselineName: "Map.get",
     maxRatio: 5,
     async setup() {
-      await (await seeded("p5", 1000, { counter: 42 })).dispose?.();
+      await seed("p5", 1000, { counter: 42 });
       const { view, teardown } = await openView("p5");
       const map = new Map<string, unknown>(filler(1000));
       map.set("counter", 42);
@@ -93,7 +131,7 @@ export const cases: BenchCase[] = [
     baselineName: "memory dict read store.k (object)",
     maxRatio: 1.3,
     async setup() {
-      await (await seeded("p5-object", 1000, { record: plainRecord() })).dispose?.();
+      await seed("p5-object", 1000, { record: plainRecord() });
       const { view, teardown } = await openView("p5-object");
       const memory = createStore<Records>();
       memory.record = plainRecord();
@@ -128,18 +166,11 @@ export const cases: BenchCase[] = [
     maxRatio: 1.2,
     async: true,
     async setup() {
-      await (await seeded("p6", 10_000)).dispose?.();
-      const { view, teardown } = await openView("p6");
-      const raw = new Redis(url());
+      await seed("p6", 10_000);
+      const { view, teardown: closeView } = await openView("p6");
+      const { raw, teardown } = rawClient(closeView);
       await raw.set("p6-raw", "1");
-      return {
-        measured: () => refresh(view),
-        baseline: () => raw.get("p6-raw"),
-        teardown: async () => {
-          await teardown();
-          await raw.quit();
-        },
-      };
+      return { measured: () => refresh(view), baseline: () => raw.get("p6-raw"), teardown };
     },
   },
   {
@@ -148,18 +179,10 @@ export const cases: BenchCase[] = [
     baselineName: "await ioredis GET",
     async: true,
     async setup() {
-      await (await seeded("p6-open", 10_000)).dispose?.();
-      const backend = redisBackend({ url: url(), prefix: PREFIX });
-      const raw = new Redis(url());
+      await seed("p6-open", 10_000);
+      const { open, raw, teardown } = reopening("p6-open");
       await raw.set("p6-raw", "1");
-      return {
-        measured: async () => close(await openStore<Records>({ backend, name: "p6-open" })),
-        baseline: () => raw.get("p6-raw"),
-        teardown: async () => {
-          await backend.dispose?.();
-          await raw.quit();
-        },
-      };
+      return { measured: open, baseline: () => raw.get("p6-raw"), teardown };
     },
   },
   {
@@ -169,69 +192,13 @@ export const cases: BenchCase[] = [
     maxRatio: 1.2,
     async: true,
     async setup() {
-      await (await seeded("p7", 10_000)).dispose?.();
-      const backend = redisBackend({ url: url(), prefix: PREFIX });
-      const raw = new Redis(url());
-      return {
-        measured: async () => close(await openStore<Records>({ backend, name: "p7" })),
-        baseline: () => raw.hgetall(`${PREFIX}{p7}:v`),
-        teardown: async () => {
-          await backend.dispose?.();
-          await raw.quit();
-        },
-      };
+      await seed("p7", 10_000);
+      const { open, raw, teardown } = reopening("p7");
+      return { measured: open, baseline: () => raw.hgetall(`${PREFIX}{p7}:v`), teardown };
     },
   },
-  {
-    target: "P8",
-    name: "commit of 100 dirty keys: 100 assignments + await flush",
-    baselineName: "one await ioredis SET",
-    maxRatio: 2.5,
-    async: true,
-    async setup() {
-      const { view, teardown } = await openView("p8");
-      const raw = new Redis(url());
-      const keys = Array.from({ length: 100 }, (_, i) => `k${i}`);
-      let round = 0;
-      return {
-        measured: async () => {
-          round++;
-          for (const key of keys) view[key] = round;
-          await flush(view);
-        },
-        baseline: () => raw.set("p8-raw", "1"),
-        teardown: async () => {
-          await teardown();
-          await raw.quit();
-        },
-      };
-    },
-  },
-  {
-    target: "P8",
-    name: "commit of 10 dirty keys: 10 assignments + await flush",
-    baselineName: "one await ioredis SET",
-    maxRatio: 2.5,
-    async: true,
-    async setup() {
-      const { view, teardown } = await openView("p8-10");
-      const raw = new Redis(url());
-      const keys = Array.from({ length: 10 }, (_, i) => `k${i}`);
-      let round = 0;
-      return {
-        measured: async () => {
-          round++;
-          for (const key of keys) view[key] = round;
-          await flush(view);
-        },
-        baseline: () => raw.set("p8-raw", "1"),
-        teardown: async () => {
-          await teardown();
-          await raw.quit();
-        },
-      };
-    },
-  },
+  commitCase(100, "p8"),
+  commitCase(10, "p8-10"),
   {
     target: "P9",
     name: "step: refresh + 10 reads + 5 writes + flush (view)",
@@ -240,9 +207,9 @@ export const cases: BenchCase[] = [
     async: true,
     async setup() {
       const record = plainRecord();
-      await (await seeded("p9", 100, Object.fromEntries(READS.map((k) => [k, record])))).dispose?.();
-      const { view, teardown } = await openView("p9");
-      const raw = new Redis(url());
+      await seed("p9", 100, Object.fromEntries(READS.map((k) => [k, record])));
+      const { view, teardown: closeView } = await openView("p9");
+      const { raw, teardown } = rawClient(closeView);
       for (const key of READS) await raw.set(`p9:${key}`, JSON.stringify(record));
       const step = (store: DataStore<Records>) => {
         let seen = 0;
@@ -260,10 +227,7 @@ export const cases: BenchCase[] = [
           for (const key of READS) if (JSON.parse((await raw.get(`p9:${key}`)) ?? "null") !== null) seen++;
           for (const key of WRITES) await raw.set(`p9:${key}`, JSON.stringify({ ...record, seen }));
         },
-        teardown: async () => {
-          await teardown();
-          await raw.quit();
-        },
+        teardown,
       };
     },
   },
@@ -276,7 +240,7 @@ export const cases: BenchCase[] = [
     async setup() {
       const backend = await seeded("p12", 100_000);
       const store = createAsyncStore<Records>({ backend, name: "p12" });
-      const raw = new Redis(url());
+      const { raw, teardown } = rawClient(() => backend.dispose?.());
       return {
         measured: async () => {
           let count = 0;
@@ -293,10 +257,7 @@ export const cases: BenchCase[] = [
           } while (cursor !== "0");
           return count;
         },
-        teardown: async () => {
-          await backend.dispose?.();
-          await raw.quit();
-        },
+        teardown,
       };
     },
   },

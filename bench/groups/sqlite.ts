@@ -82,6 +82,21 @@ function sqliteStore(): { store: DataStore; path: string; dispose: () => void } 
   return { store, path, dispose: () => backend.dispose?.() };
 }
 
+/** A dict as `sqliteStore` makes it and a raw connection to its file; the teardown closes both. */
+function storeAndRawConnection() {
+  const { store, path, dispose } = sqliteStore();
+  const db = rawConnection(path);
+  return { store, db, teardown: closeBoth(db, dispose) };
+}
+
+/** A teardown that closes a raw connection, then the dict's backend. */
+function closeBoth(db: RawDatabase, dispose: () => void): () => void {
+  return () => {
+    db.close();
+    dispose();
+  };
+}
+
 /** A raw connection to the same file with the backend's pragmas. */
 function rawConnection(path: string, verbose?: (sql: unknown) => void): RawDatabase {
   const db = new BetterSqlite3(path, verbose === undefined ? {} : { verbose });
@@ -176,8 +191,7 @@ export const cases: BenchCase[] = [
     baselineName: "same SELECT + JSON.parse, better-sqlite3",
     maxRatio: 1.5,
     setup() {
-      const { store, path, dispose } = sqliteStore();
-      const db = rawConnection(path);
+      const { store, db, teardown } = storeAndRawConnection();
       const read = db.prepare(SQL.read);
       return {
         measured: () => store.present,
@@ -187,10 +201,7 @@ export const cases: BenchCase[] = [
             ? undefined
             : JSON.parse(row.value);
         },
-        teardown: () => {
-          db.close();
-          dispose();
-        },
+        teardown,
       };
     },
   },
@@ -200,8 +211,7 @@ export const cases: BenchCase[] = [
     baselineName: "same SELECT, better-sqlite3",
     maxRatio: 1.5,
     setup() {
-      const { store, path, dispose } = sqliteStore();
-      const db = rawConnection(path);
+      const { store, db, teardown } = storeAndRawConnection();
       const has = db.prepare(SQL.has).pluck();
       return {
         measured: () => "present" in store,
@@ -209,10 +219,7 @@ export const cases: BenchCase[] = [
           const expiresAt = has.get(STORE, "present") as number | null | undefined;
           return expiresAt !== undefined && (expiresAt === null || expiresAt > Date.now());
         },
-        teardown: () => {
-          db.close();
-          dispose();
-        },
+        teardown,
       };
     },
   },
@@ -235,10 +242,7 @@ export const cases: BenchCase[] = [
           store.present = value;
         },
         baseline: () => write(STORE, "present", value),
-        teardown: () => {
-          db.close();
-          dispose();
-        },
+        teardown: closeBoth(db, dispose),
       };
     },
   },
@@ -252,10 +256,7 @@ export const cases: BenchCase[] = [
       return {
         measured: () => store.present,
         baseline: () => naive.read("present"),
-        teardown: () => {
-          naive.db.close();
-          dispose();
-        },
+        teardown: closeBoth(naive.db, dispose),
       };
     },
   },
@@ -272,10 +273,7 @@ export const cases: BenchCase[] = [
           store.present = value;
         },
         baseline: () => naive.write("present", value),
-        teardown: () => {
-          naive.db.close();
-          dispose();
-        },
+        teardown: closeBoth(naive.db, dispose),
       };
     },
   },

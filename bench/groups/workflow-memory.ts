@@ -1,6 +1,7 @@
-import { createStore, type DataStore, flush } from "@dictstore/core";
-import { defineStep, type Pd, runStep } from "@dictstore/workflow";
+import { createStore } from "@dictstore/core";
+import type { StepOptions } from "@dictstore/workflow";
 import type { BenchCase } from "../harness.ts";
+import { type CounterRecords, counterOverhead } from "../workflow-steps.ts";
 
 /*
  * Workflow runtime overhead on memory: `runStep` (store refresh, staged writes committed on
@@ -9,80 +10,19 @@ import type { BenchCase } from "../harness.ts";
  * cost per step, timed on the CPU clock. Context rows: no target is set for it.
  */
 
-type Records = { counter: number };
-type Inputs = { data_store: DataStore<Records> };
-
-/** The seed's counter, as step code. */
-function counter(pd: Pd<Inputs>): void {
-  const store = pd.inputs.data_store;
-  store.counter = store.get("counter", 0) + 1;
-}
-
-/** A store, and a `pd` for direct calls. */
-function direct() {
-  const store = createStore<Records>();
-  const pd: Pd<Inputs> = {
-    inputs: { data_store: store },
-    steps: {},
-    export() {},
-    meta: { attempt: 1 },
+/** One context row: runStep(counter) defined with `options`, on a fresh memory store. */
+function overheadCase(name: string, options?: StepOptions): BenchCase {
+  return {
+    target: "WF",
+    name,
+    baselineName: "counter(pd) + await flush",
+    async: true,
+    setup: () => counterOverhead(createStore<CounterRecords>(), options),
   };
-  return { store, pd };
 }
 
 export const cases: BenchCase[] = [
-  {
-    target: "WF",
-    name: "runStep(counter) on memory, commit on success",
-    baselineName: "counter(pd) + await flush",
-    async: true,
-    setup() {
-      const { store, pd } = direct();
-      const step = defineStep(counter);
-      const context = { stores: { data_store: store } };
-      return {
-        measured: () => runStep(step, context),
-        baseline: async () => {
-          counter(pd);
-          await flush(store);
-        },
-      };
-    },
-  },
-  {
-    target: "WF",
-    name: 'runStep(counter) on memory, commit "always"',
-    baselineName: "counter(pd) + await flush",
-    async: true,
-    setup() {
-      const { store, pd } = direct();
-      const step = defineStep(counter, { commit: "always" });
-      const context = { stores: { data_store: store } };
-      return {
-        measured: () => runStep(step, context),
-        baseline: async () => {
-          counter(pd);
-          await flush(store);
-        },
-      };
-    },
-  },
-  {
-    target: "WF",
-    name: 'runStep(counter) on memory, isolation "serializable"',
-    baselineName: "counter(pd) + await flush",
-    async: true,
-    setup() {
-      const { store, pd } = direct();
-      const step = defineStep(counter, { isolation: "serializable" });
-      const context = { stores: { data_store: store } };
-      return {
-        measured: () => runStep(step, context),
-        baseline: async () => {
-          counter(pd);
-          await flush(store);
-        },
-      };
-    },
-  },
+  overheadCase("runStep(counter) on memory, commit on success"),
+  overheadCase('runStep(counter) on memory, commit "always"', { commit: "always" }),
+  overheadCase('runStep(counter) on memory, isolation "serializable"', { isolation: "serializable" }),
 ];

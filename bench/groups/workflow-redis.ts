@@ -1,10 +1,11 @@
-import { createAsyncStore, type DataStore, flush, openStore } from "@dictstore/core";
+import { createAsyncStore, type DataStore, openStore } from "@dictstore/core";
 import { redisBackend } from "@dictstore/redis";
-import { type RedisServer, startRedisServer } from "@dictstore/testing";
 import { closeStores, defineStep, type Pd, runStep } from "@dictstore/workflow";
 import { Redis } from "ioredis";
 import { plainRecord } from "../fixtures.ts";
-import { type BenchCase, useClock } from "../harness.ts";
+import type { BenchCase } from "../harness.ts";
+import { redisGroup } from "../redis-group.ts";
+import { type CounterRecords, counterOverhead } from "../workflow-steps.ts";
 
 /*
  * The workflow runtime over Redis, on the wall clock (the round trips are the cost):
@@ -17,27 +18,13 @@ import { type BenchCase, useClock } from "../harness.ts";
  *   steps, so the ratio of times is the inverse ratio of steps/s: ≥ 0.8× throughput is ≤ 1.25×.
  */
 
-let server: RedisServer | undefined;
-
-function url(): string {
-  if (server === undefined) throw new Error("workflow-redis bench: groupSetup did not run");
-  return server.url;
-}
-
+// The stores runStep opened by URL are closed before the server stops.
+const redis = redisGroup("workflow-redis", { beforeStop: closeStores });
+const url = redis.url;
 /** Starts a private redis-server and switches to the wall clock. */
-export async function groupSetup(): Promise<void> {
-  server = await startRedisServer();
-  useClock("wall");
-}
-
+export const groupSetup = redis.groupSetup;
 /** Stops the server and restores the clock chosen on the command line. */
-export async function groupTeardown(): Promise<void> {
-  const chosen = process.argv[process.argv.indexOf("--clock") + 1];
-  useClock(chosen === "wall" ? "wall" : "cpu");
-  await closeStores();
-  await server?.stop();
-  server = undefined;
-}
+export const groupTeardown = redis.groupTeardown;
 
 type Records = Record<string, unknown>;
 type Inputs = { data_store: DataStore<Records> };
@@ -56,18 +43,26 @@ function tenReadsFiveWrites(pd: Pd<Inputs>): number {
   return seen;
 }
 
-/** Writes the records the steps read, under `name`, with the raw client and the store alike. */
-async function seed(name: string, raw: Redis): Promise<void> {
-  const store = createAsyncStore<Records>({ backend: redisBackend({ url: url() }), name });
+/**
+ * Writes the records the P10 steps read, with a raw client and the store alike; returns that
+ * client (which fails, never hangs, if the server goes away).
+ */
+async function seedP10(): Promise<Redis> {
+  const raw = new Redis(url(), { maxRetriesPerRequest: 1 });
+  const store = createAsyncStore<Records>({ backend: redisBackend({ url: url() }), name: "wf-p10" });
   for (const key of READS) {
     await store.set(key, plainRecord());
     await raw.set(`raw:${key}`, JSON.stringify(plainRecord()));
   }
+  return raw;
 }
 
-function counter(pd: Pd<{ data_store: DataStore<{ counter: number }> }>): void {
-  const store = pd.inputs.data_store;
-  store.counter = store.get("counter", 0) + 1;
+/** The measured op of P10 (IN_FLIGHT runStep at once), and the contexts of its slots. */
+function stepsInFlight() {
+  const step = defineStep(tenReadsFiveWrites);
+  const stores = { data_store: { url: url(), name: "wf-p10" } };
+  const contexts = Array.from({ length: IN_FLIGHT }, (_, slot) => ({ stores, meta: { slot } }));
+  return { contexts, measured: () => Promise.all(contexts.map((context) => runStep(step, context))) };
 }
 
 export const cases: BenchCase[] = [
@@ -78,18 +73,8 @@ export const cases: BenchCase[] = [
     async: true,
     async setup() {
       const backend = redisBackend({ url: url() });
-      const store = await openStore<{ counter: number }>({ backend, name: "wf-overhead" });
-      const pd = { inputs: { data_store: store }, steps: {}, export() {}, meta: { attempt: 1 } };
-      const step = defineStep(counter);
-      const context = { stores: { data_store: store } };
-      return {
-        measured: () => runStep(step, context),
-        baseline: async () => {
-          counter(pd);
-          await flush(store);
-        },
-        teardown: () => backend.dispose?.(),
-      };
+      const store = await openStore<CounterRecords>({ backend, name: "wf-overhead" });
+      return { ...counterOverhead(store), teardown: () => backend.dispose?.() };
     },
   },
   {
@@ -99,11 +84,8 @@ export const cases: BenchCase[] = [
     maxRatio: 1.25,
     async: true,
     async setup() {
-      const raw = new Redis(url(), { maxRetriesPerRequest: 1 }); // fail, never hang, if the server goes away
-      await seed("wf-p10", raw);
-      const step = defineStep(tenReadsFiveWrites);
-      const stores = { data_store: { url: url(), name: "wf-p10" } };
-      const contexts = Array.from({ length: IN_FLIGHT }, (_, slot) => ({ stores, meta: { slot } }));
+      const raw = await seedP10();
+      const { contexts, measured } = stepsInFlight();
       const rawStep = async (slot: number) => {
         let seen = 0;
         for (const key of READS) if (JSON.parse((await raw.get(`raw:${key}`)) ?? "null") !== null) seen++;
@@ -112,7 +94,7 @@ export const cases: BenchCase[] = [
         return seen;
       };
       return {
-        measured: () => Promise.all(contexts.map((context) => runStep(step, context))),
+        measured,
         baseline: () => Promise.all(contexts.map((_, slot) => rawStep(slot))),
         teardown: async () => {
           await raw.quit();
@@ -127,14 +109,10 @@ export const cases: BenchCase[] = [
     maxRatio: 1.25,
     async: true,
     async setup() {
-      const raw = new Redis(url(), { maxRetriesPerRequest: 1 }); // fail, never hang, if the server goes away
-      await seed("wf-p10", raw);
-      await raw.quit();
+      await (await seedP10()).quit();
       const backend = redisBackend({ url: url() });
       const asyncStore = createAsyncStore<Records>({ backend, name: "wf-p10" });
-      const step = defineStep(tenReadsFiveWrites);
-      const stores = { data_store: { url: url(), name: "wf-p10" } };
-      const contexts = Array.from({ length: IN_FLIGHT }, (_, slot) => ({ stores, meta: { slot } }));
+      const { contexts, measured } = stepsInFlight();
       const asyncStep = async (slot: number) => {
         let seen = 0;
         for (const key of READS) if ((await asyncStore.get(key)) !== undefined) seen++;
@@ -142,7 +120,7 @@ export const cases: BenchCase[] = [
         return seen;
       };
       return {
-        measured: () => Promise.all(contexts.map((context) => runStep(step, context))),
+        measured,
         baseline: () => Promise.all(contexts.map((_, slot) => asyncStep(slot))),
         teardown: () => backend.dispose?.(),
       };
