@@ -105,6 +105,39 @@ export type CommitResult =
       readonly conflicts: string[];
     };
 
+/**
+ * An atomic add to one key: the optional fast path of `increment`. `by` is an integer and the
+ * result must stay a safe integer; the stored value must be a number (a missing key counts as 0).
+ */
+export interface IncrementRequest {
+  readonly key: string;
+  /** A safe integer to add (negative to subtract). */
+  readonly by: number;
+  /** Refuse (with `LIMIT_EXCEEDED`, nothing written) an increment that would add a key past this many. */
+  readonly maxKeys?: number;
+  /** An idempotency token: a retried increment with the same token is answered from the first result. */
+  readonly token?: string;
+  /** When given, the result carries what changed since this store version. */
+  readonly since?: number;
+}
+
+/**
+ * The outcome of an increment: applied, with the new number; or declined, with nothing written
+ * (not a number, past `Number.MAX_SAFE_INTEGER`, or a value this backend cannot add to): the
+ * store core then runs its generic read-and-commit path, which raises the right typed error.
+ */
+export type IncrementResult =
+  | {
+      readonly ok: true;
+      /** The new number. */
+      readonly value: number;
+      /** The store version after the increment (the key's new version). */
+      readonly version: number;
+      /** Present when the request had `since`. */
+      readonly changes?: ChangeSet;
+    }
+  | { readonly ok: false };
+
 /** What changed in a store since a version. */
 export interface ChangeSet {
   /** The store version these changes bring you to. */
@@ -194,6 +227,12 @@ export interface Backend<TSync extends boolean = boolean> {
   load(store: string, filter?: LoadFilter): BackendResult<TSync, StoreSnapshot>;
   /** The atomic conditional commit. Checks everything first, then writes; never half-applies. */
   commit(store: string, request: CommitRequest): BackendResult<TSync, CommitResult>;
+  /**
+   * Optional fast path of `increment`: one atomic step instead of a read plus a conditional
+   * commit. Same semantics as that path: a missing key starts at 0, the key's TTL is kept, the
+   * version is bumped, `maxKeys` is respected; anything it cannot add to is declined unchanged.
+   */
+  increment?(store: string, request: IncrementRequest): BackendResult<TSync, IncrementResult>;
 
   /** Every store on this backend with its size, sorted by name. */
   listStores(): BackendResult<TSync, StoreInfo[]>;

@@ -11,6 +11,8 @@ export type {
   CommitResult,
   CommitWrite,
   EntryPage,
+  IncrementRequest,
+  IncrementResult,
   KeyPage,
   ListedEntry,
   ListOptions,
@@ -22,6 +24,7 @@ export type {
   WriteOptions,
 } from "./backend.ts";
 export { isSyncBackend } from "./backend.ts";
+export { addToStoredNumber } from "./codec/add-to-number.ts";
 export { decodeValue, encodeValue, RICH_ENCODING_MARK } from "./codec/codec.ts";
 export type { StoreErrorCode, StoreErrorOptions } from "./errors.ts";
 export { createError, createRequiredError, ERROR_CODES, isStoreError, StoreError } from "./errors.ts";

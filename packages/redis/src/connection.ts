@@ -1,6 +1,14 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { createError, type StoreError } from "@dictstore/core";
 import type { Cluster, Redis } from "ioredis";
-import { type ErrorContext, redactUrl, serverLabel, storeError, translateError } from "./errors.ts";
+import {
+  type ErrorContext,
+  isLostInFlight,
+  redactUrl,
+  serverLabel,
+  storeError,
+  translateError,
+} from "./errors.ts";
 import { SCRIPTS, type ScriptName } from "./lua.ts";
 import type { ResolvedOptions } from "./options.ts";
 
@@ -53,8 +61,38 @@ export class Connection {
     return { server: this.server, write, secret: this.secret };
   }
 
-  /** Runs `send` on a ready client within the deadline; failures become typed errors. */
+  /**
+   * Runs `send` on a ready client within the deadline; failures become typed errors. A read has no
+   * effect, so one whose connection broke while it was in flight (its reply lost) is sent again on
+   * the next connection, until the deadline; a write never is.
+   */
   call<T>(write: boolean, deadline: number, send: (client: RedisClient) => Promise<T>): Promise<T> {
+    const first = this.callOnce(write, deadline, send);
+    return write ? first : first.catch((error: unknown) => this.readAgain(error, deadline, send));
+  }
+
+  private async readAgain<T>(
+    error: unknown,
+    deadline: number,
+    send: (client: RedisClient) => Promise<T>,
+  ): Promise<T> {
+    let last = error;
+    while (isLostInFlight(last) && Date.now() + 100 < deadline) {
+      await sleep(50);
+      try {
+        return await this.callOnce(false, deadline, send);
+      } catch (again) {
+        last = again;
+      }
+    }
+    throw last;
+  }
+
+  private callOnce<T>(
+    write: boolean,
+    deadline: number,
+    send: (client: RedisClient) => Promise<T>,
+  ): Promise<T> {
     const current = this.client;
     // Fast path: our own client, ready, and the whole budget left, so ioredis' commandTimeout
     // (set to the same budget) bounds the call without a timer of ours.

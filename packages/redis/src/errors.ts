@@ -133,6 +133,19 @@ export function translateError(error: unknown, context: ErrorContext): Error {
   );
 }
 
+/**
+ * True for a call that failed because its connection broke while it was in flight (ioredis rejects
+ * it with "Connection is closed." or, as `maxRetriesPerRequest` is 0, `MaxRetriesPerRequestError`):
+ * a read failing so can safely be sent again on the next connection.
+ */
+export function isLostInFlight(error: unknown): boolean {
+  const cause = isStoreError(error, "BACKEND_UNAVAILABLE") ? (error.cause as Error | undefined) : undefined;
+  return (
+    cause !== undefined &&
+    (cause.name === "MaxRetriesPerRequestError" || /^Connection is closed/.test(cause.message ?? ""))
+  );
+}
+
 /** True for failures after which a write may or may not have been applied. */
 export function isUnknownOutcome(error: unknown): boolean {
   return isStoreError(error, "UNKNOWN_OUTCOME");

@@ -148,11 +148,15 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
    * result, so a reply lost to a broken connection is sent again until the deadline; when no
    * answer comes by then, the outcome is unknown: `UNKNOWN_OUTCOME`, never a guess.
    */
-  const sendIdempotent = async <T>(token: string | undefined, until: number, send: () => Promise<T>) => {
+  const sendIdempotent = async <T>(
+    token: string | undefined,
+    until: number,
+    send: (repeat: boolean) => Promise<T>,
+  ) => {
     let unknown: Error | undefined;
-    for (;;) {
+    for (let repeat = false; ; repeat = true) {
       try {
-        return await send();
+        return await send(repeat);
       } catch (error) {
         if (token === undefined) throw error;
         if (isUnknownOutcome(error)) unknown = error as Error;
@@ -345,7 +349,9 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
     async increment(store, request: IncrementRequest): Promise<IncrementResult> {
       const until = deadline();
       const token = tokenArg(request.token);
-      const run = (k: StoreKeys, init: boolean, until: number) =>
+      // The full script: it creates the store, reclaims expired keys, answers a repeat from its
+      // token and brings back changes.
+      const full = (k: StoreKeys, init: boolean, until: number) =>
         connection
           .script(
             true,
@@ -365,8 +371,25 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
             ],
           )
           .then((raw) => (num(list(raw)[0]) === 0 ? MISSING : list(raw)));
-      const reply = await sendIdempotent(request.token, until, () =>
-        onStore<Reply>(store, "create", () => [1, "n"], run, until),
+      // The lean script for the common case; it hands anything else to the full one.
+      const fast = (k: StoreKeys, init: boolean, until: number) =>
+        connection
+          .script(
+            true,
+            until,
+            "dictstoreIncrementFast",
+            [...k.all, k.token(token)],
+            [store, request.maxKeys ?? "", token, options.idempotencyTtlMs, request.key, request.by],
+          )
+          .then((raw) => (list(raw)[1] === "s" ? full(k, init, until) : list(raw)));
+      const reply = await sendIdempotent(request.token, until, (repeat) =>
+        onStore<Reply>(
+          store,
+          "create",
+          () => [1, "n"],
+          repeat || request.since !== undefined ? full : fast,
+          until,
+        ),
       );
       if (reply[1] !== "k") return { ok: false };
       const version = num(reply[2]);

@@ -4,13 +4,15 @@ import type {
   CommitRequest,
   CommitResult,
   EntryPage,
+  IncrementRequest,
+  IncrementResult,
   KeyPage,
   StoreInfo,
   StoreSnapshot,
   SyncBackend,
   WriteOptions,
 } from "@dictstore/core";
-import { createError, type StoreError } from "@dictstore/core";
+import { addToStoredNumber, createError, type StoreError } from "@dictstore/core";
 import { closedError, limitError, readOnlyError, toStoreError } from "./errors.ts";
 import { openDatabase } from "./open-database.ts";
 import { BACKEND_NAME, type SqliteBackendOptions } from "./options.ts";
@@ -109,6 +111,15 @@ export const sqliteBackend: BackendFactory<SqliteBackendOptions, true> = (option
       t.write(write.key, write.value, version, expiresAt, row);
     }
     return { ok: true, version };
+  };
+
+  /** Answers a retried commit or increment from its first result; `undefined` for a new token. */
+  const earlierResult = (token: string | undefined): string | undefined =>
+    token === undefined ? undefined : sql.token.get(token);
+  const rememberResult = (token: string | undefined, result: CommitResult | IncrementResult): void => {
+    if (token === undefined) return;
+    const seq = Number(sql.putToken.run(token, JSON.stringify(result)).lastInsertRowid);
+    if (seq % 1000 === 0) sql.trimTokens.run(seq - TOKEN_LIMIT);
   };
 
   const backend: SyncBackend = {
@@ -232,10 +243,8 @@ export const sqliteBackend: BackendFactory<SqliteBackendOptions, true> = (option
       return loadStore(sql, store, row.version, filter, now());
     }),
     commit: writer("Committing", (store: string, request: CommitRequest): CommitResult | Refused => {
-      if (request.token !== undefined) {
-        const earlier = sql.token.get(request.token);
-        if (earlier !== undefined) return JSON.parse(earlier) as CommitResult;
-      }
+      const earlier = earlierResult(request.token);
+      if (earlier !== undefined) return JSON.parse(earlier) as CommitResult;
       const t = StoreTxn.openOrCreate(sql, store, now());
       let result = applyCommit(t, request);
       t.save();
@@ -247,12 +256,43 @@ export const sqliteBackend: BackendFactory<SqliteBackendOptions, true> = (option
           changes: changesOf(sql, store, t, request.since, t.now),
         };
       }
-      if (request.token !== undefined) {
-        const seq = Number(sql.putToken.run(request.token, JSON.stringify(result)).lastInsertRowid);
-        if (seq % 1000 === 0) sql.trimTokens.run(seq - TOKEN_LIMIT);
-      }
+      rememberResult(request.token, result);
       return result;
     }),
+    // One IMMEDIATE transaction: no read before it, so concurrent increments queue on the lock
+    // instead of conflicting.
+    increment: writer(
+      "Incrementing",
+      (store: string, request: IncrementRequest): IncrementResult | Refused => {
+        const earlier = earlierResult(request.token);
+        if (earlier !== undefined) return JSON.parse(earlier) as IncrementResult;
+        const t = StoreTxn.openOrCreate(sql, store, now());
+        const row = t.live(request.key);
+        const sum = addToStoredNumber(
+          row === undefined ? undefined : sql.getEntry.get(store, request.key)?.value,
+          request.by,
+        );
+        if (sum === undefined || (row === undefined && !t.fits(1, request.maxKeys))) {
+          t.save(); // keeps what opening reclaimed
+          return sum === undefined ? { ok: false } : new Refused(limitError(request.maxKeys ?? 0));
+        }
+        const version = t.bump();
+        // The TTL survives: the row keeps its expiry.
+        t.write(request.key, sum.text, version, row?.expiresAt ?? null, row);
+        t.save();
+        const result: IncrementResult =
+          request.since === undefined
+            ? { ok: true, value: sum.value, version }
+            : {
+                ok: true,
+                value: sum.value,
+                version,
+                changes: changesOf(sql, store, t, request.since, t.now),
+              };
+        rememberResult(request.token, result);
+        return result;
+      },
+    ),
 
     listStores: reader("Listing stores", (): StoreInfo[] => {
       const at = now();

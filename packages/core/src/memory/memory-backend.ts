@@ -4,6 +4,8 @@ import type {
   CommitRequest,
   CommitResult,
   EntryPage,
+  IncrementRequest,
+  IncrementResult,
   KeyPage,
   ListOptions,
   LoadFilter,
@@ -12,6 +14,7 @@ import type {
   SyncBackend,
   WriteOptions,
 } from "../backend.ts";
+import { addToStoredNumber } from "../codec/add-to-number.ts";
 import { createError } from "../errors.ts";
 import { MemoryTable } from "./memory-table.ts";
 
@@ -44,7 +47,17 @@ function matchesFilter(key: string, filter: LoadFilter | undefined): boolean {
 export const memoryBackend: BackendFactory<MemoryBackendOptions | undefined, true> = (options) => {
   const now = options?.now ?? Date.now;
   const tables = new Map<string, MemoryTable>();
-  const tokens = new Map<string, CommitResult>();
+  // Results of commits and increments by idempotency token (tokens are random UUIDs: never shared).
+  const tokens = new Map<string, CommitResult | IncrementResult>();
+  const remember = <TResult extends CommitResult | IncrementResult>(
+    token: string | undefined,
+    result: TResult,
+  ) => {
+    if (token === undefined) return result;
+    tokens.set(token, result);
+    if (tokens.size > TOKEN_MEMORY) tokens.delete(tokens.keys().next().value as string);
+    return result;
+  };
   // One counter for every store, so a dropped and re-created store never reuses a version.
   let clock = 0;
 
@@ -169,16 +182,26 @@ export const memoryBackend: BackendFactory<MemoryBackendOptions | undefined, tru
       return { version: t.version, entries };
     },
     commit(store, request: CommitRequest): CommitResult {
-      if (request.token !== undefined) {
-        const earlier = tokens.get(request.token);
-        if (earlier !== undefined) return earlier;
-      }
-      const result = applyCommit(store, request);
-      if (request.token !== undefined) {
-        tokens.set(request.token, result);
-        if (tokens.size > TOKEN_MEMORY) tokens.delete(tokens.keys().next().value as string);
-      }
-      return result;
+      const earlier = request.token === undefined ? undefined : tokens.get(request.token);
+      if (earlier !== undefined) return earlier as CommitResult;
+      return remember(request.token, applyCommit(store, request));
+    },
+    increment(store, request: IncrementRequest): IncrementResult {
+      const earlier = request.token === undefined ? undefined : tokens.get(request.token);
+      if (earlier !== undefined) return earlier as IncrementResult;
+      const t = table(store);
+      const previous = t.live(request.key);
+      const sum = addToStoredNumber(previous?.value, request.by);
+      if (sum === undefined) return { ok: false };
+      if (previous === undefined && !t.fits(1, request.maxKeys)) throw limitError(request.maxKeys ?? 0);
+      const version = bump(t);
+      // The TTL survives: the new slot keeps the previous expiry.
+      t.writeOver(request.key, sum.text, version, previous?.expiresAt ?? null, previous);
+      const result: IncrementResult =
+        request.since === undefined
+          ? { ok: true, value: sum.value, version }
+          : { ok: true, value: sum.value, version, changes: t.changesSince(request.since) };
+      return remember(request.token, result);
     },
 
     listStores(): StoreInfo[] {

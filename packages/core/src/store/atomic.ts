@@ -77,6 +77,28 @@ export async function commitAtomically(
   return outcome;
 }
 
+/**
+ * The backend's one-step increment, when it has one: no read before the commit, so concurrent
+ * increments never conflict. `undefined` when the backend declined (nothing was written): the
+ * generic path then decides, and raises the typed error if there is one.
+ */
+async function incrementInOneStep(core: StoreCore, key: string, by: number): Promise<number | undefined> {
+  core.assertWritable();
+  await core.channel.prepare();
+  const since = core.channel.since();
+  const request = { key, by, maxKeys: core.limits.maxKeys, token: randomUUID() };
+  const outcome = await core.backend.increment?.(
+    core.name,
+    since === undefined ? request : { ...request, since },
+  );
+  // A lazily opened backend answers `undefined` when the real one has no fast path.
+  if (outcome === undefined || !outcome.ok) return undefined;
+  core.forget(key);
+  const { version, changes } = outcome;
+  await core.channel.absorb(changes === undefined ? { ok: true, version } : { ok: true, version, changes });
+  return outcome.value;
+}
+
 /** Atomic add; a missing key starts at 0, the TTL is kept, unsafe integers are refused. */
 export async function increment(core: StoreCore, rawKey: unknown, by: unknown = 1): Promise<number> {
   const key = core.key(rawKey);
@@ -85,6 +107,10 @@ export async function increment(core: StoreCore, rawKey: unknown, by: unknown = 
       "INVALID_ARGUMENT",
       `[@dictstore/core] increment() adds a finite number; got ${String(by)}.`,
     );
+  }
+  if (core.backend.increment !== undefined && Number.isSafeInteger(by)) {
+    const added = await incrementInOneStep(core, key, by);
+    if (added !== undefined) return added;
   }
   return readModifyWrite(core, key, (entry) => {
     const current = entry === undefined ? 0 : decodeValue(entry.value);

@@ -65,6 +65,7 @@ export function runDifferentialTest(options: DifferentialTestOptions): void {
       (run) => checkAgainstOracle(run, runs),
       300_000,
     );
-    if ((options.skip ?? []).length > 0) it("skip rules name only tests of this suite", () => env.assertSkipsMatched());
+    if ((options.skip ?? []).length > 0)
+      it("skip rules name only tests of this suite", () => env.assertSkipsMatched());
   });
 }

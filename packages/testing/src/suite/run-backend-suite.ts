@@ -38,6 +38,7 @@ export function runBackendSuite(options: BackendSuiteOptions): void {
     registerStoreTests(env);
     registerLimitTests(env);
     // Nested describe blocks are collected after this callback returns, so the check runs as a test.
-    if ((options.skip ?? []).length > 0) it("skip rules name only tests of this suite", () => env.assertSkipsMatched());
+    if ((options.skip ?? []).length > 0)
+      it("skip rules name only tests of this suite", () => env.assertSkipsMatched());
   });
 }
