@@ -26,6 +26,8 @@ export type {
 export { isSyncBackend } from "./backend.ts";
 export { addToStoredNumber } from "./codec/add-to-number.ts";
 export { decodeValue, encodeValue, RICH_ENCODING_MARK } from "./codec/codec.ts";
+export type { CommitPlan } from "./commit-plan.ts";
+export { expiryOfWrite, planCommit } from "./commit-plan.ts";
 export type { StoreErrorCode, StoreErrorOptions } from "./errors.ts";
 export { createError, createRequiredError, ERROR_CODES, isStoreError, StoreError } from "./errors.ts";
 export type { StoreLimits } from "./limits.ts";

@@ -12,7 +12,7 @@ import type {
   SyncBackend,
   WriteOptions,
 } from "@dictstore/core";
-import { addToStoredNumber, createError, type StoreError } from "@dictstore/core";
+import { addToStoredNumber, createError, expiryOfWrite, planCommit, type StoreError } from "@dictstore/core";
 import { closedError, limitError, readOnlyError, toStoreError } from "./errors.ts";
 import { openDatabase } from "./open-database.ts";
 import { BACKEND_NAME, type SqliteBackendOptions } from "./options.ts";
@@ -85,19 +85,8 @@ export const sqliteBackend: BackendFactory<SqliteBackendOptions, true> = (option
   });
 
   const applyCommit = (t: StoreTxn, request: CommitRequest): CommitResult | Refused => {
-    const conflicts = request.checks
-      .filter((check) => (t.live(check.key)?.version ?? null) !== check.version)
-      .map((check) => check.key);
+    const { conflicts, added } = planCommit(request, (key) => t.live(key));
     if (conflicts.length > 0) return { ok: false, conflicts };
-    // Count what the store would hold after the writes, before writing anything.
-    const after = new Map<string, boolean>();
-    for (const write of request.writes) after.set(write.key, write.type === "set");
-    let added = 0;
-    for (const [key, present] of after) {
-      const live = t.live(key) !== undefined;
-      if (present && !live) added++;
-      else if (!present && live) added--;
-    }
     if (added > 0 && !t.fits(added, request.maxKeys)) return new Refused(limitError(request.maxKeys ?? 0));
     const version = t.bump();
     for (const write of request.writes) {
@@ -106,9 +95,7 @@ export const sqliteBackend: BackendFactory<SqliteBackendOptions, true> = (option
         if (row !== undefined) t.remove(write.key, version, row);
         continue;
       }
-      const keep = write.keepTtl === true && write.ttlMs === undefined;
-      const expiresAt = keep ? (row?.expiresAt ?? null) : expiryOf(t.now, write.ttlMs);
-      t.write(write.key, write.value, version, expiresAt, row);
+      t.write(write.key, write.value, version, expiryOfWrite(write, row, t.now), row);
     }
     return { ok: true, version };
   };

@@ -15,6 +15,7 @@ import type {
   WriteOptions,
 } from "../backend.ts";
 import { addToStoredNumber } from "../codec/add-to-number.ts";
+import { expiryOfWrite, planCommit } from "../commit-plan.ts";
 import { createError } from "../errors.ts";
 import { MemoryTable } from "./memory-table.ts";
 
@@ -244,19 +245,8 @@ export const memoryBackend: BackendFactory<MemoryBackendOptions | undefined, tru
 
   function applyCommit(store: string, request: CommitRequest): CommitResult {
     const t = table(store);
-    const conflicts = request.checks
-      .filter((check) => (t.live(check.key)?.version ?? null) !== check.version)
-      .map((check) => check.key);
+    const { conflicts, added } = planCommit(request, (key) => t.live(key));
     if (conflicts.length > 0) return { ok: false, conflicts };
-    // Count what the store would hold after the writes, before writing anything.
-    const after = new Map<string, boolean>();
-    for (const write of request.writes) after.set(write.key, write.type === "set");
-    let added = 0;
-    for (const [key, present] of after) {
-      const live = t.live(key) !== undefined;
-      if (present && !live) added++;
-      else if (!present && live) added--;
-    }
     if (added > 0 && !t.fits(added, request.maxKeys)) throw limitError(request.maxKeys ?? 0);
     const version = bump(t);
     for (const write of request.writes) {
@@ -264,9 +254,7 @@ export const memoryBackend: BackendFactory<MemoryBackendOptions | undefined, tru
         t.remove(write.key, version);
         continue;
       }
-      const keep = write.keepTtl === true && write.ttlMs === undefined;
-      const expiresAt = keep ? (t.live(write.key)?.expiresAt ?? null) : expiry(write.ttlMs);
-      t.write(write.key, write.value, version, expiresAt);
+      t.write(write.key, write.value, version, expiryOfWrite(write, t.live(write.key), now()));
     }
     const changes = request.since === undefined ? undefined : t.changesSince(request.since);
     return changes === undefined ? { ok: true, version } : { ok: true, version, changes };
