@@ -6,8 +6,9 @@ import { pagedIterable } from "./paging.ts";
 import { mappingEntries, objectFromEntries, type SetOptions, StoreCore } from "./store-core.ts";
 
 /**
- * The dict operations over a synchronous backend: every call goes straight to the backend, so the
- * store is always current. The proxy's traps and reserved methods are thin wrappers over these.
+ * The dict operations over a synchronous source: a synchronous backend (every call goes straight to
+ * it, so the store is always current), a local view of an asynchronous one, or a transaction's
+ * overlay. The proxy's traps and reserved methods are thin wrappers over these.
  */
 export class SyncStore {
   readonly backend: DictSource;
