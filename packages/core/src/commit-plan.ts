@@ -1,4 +1,5 @@
 import type { BackendEntry, CommitRequest, CommitWrite } from "./backend.ts";
+import { expiryAt } from "./expiry.ts";
 
 /** What a conditional commit would do, worked out before anything is written. */
 export interface CommitPlan {
@@ -38,5 +39,5 @@ export function expiryOfWrite(
   now: number,
 ): number | null {
   if (write.keepTtl === true && write.ttlMs === undefined) return current?.expiresAt ?? null;
-  return write.ttlMs === null || write.ttlMs === undefined ? null : now + write.ttlMs;
+  return expiryAt(write.ttlMs, now);
 }

@@ -1,6 +1,7 @@
 export type {
   AsyncBackend,
   Backend,
+  BackendContract,
   BackendEntry,
   BackendFactory,
   BackendFlags,
@@ -11,27 +12,35 @@ export type {
   CommitResult,
   CommitWrite,
   EntryPage,
+  FastPaths,
   IncrementRequest,
   IncrementResult,
   KeyPage,
   ListedEntry,
   ListOptions,
   LoadFilter,
+  MaxKeys,
   MaybePromise,
+  RequiredBackend,
+  SetEntry,
   StoreInfo,
   StoreSnapshot,
   SyncBackend,
   WriteOptions,
 } from "./backend.ts";
-export { isSyncBackend } from "./backend.ts";
+export { FAST_PATHS, isSyncBackend } from "./backend.ts";
+export { TOMBSTONE_LIMIT } from "./change-history.ts";
 export { addToStoredNumber } from "./codec/add-to-number.ts";
 export { decodeValue, encodeValue, RICH_ENCODING_MARK } from "./codec/codec.ts";
 export type { CommitPlan } from "./commit-plan.ts";
 export { expiryOfWrite, planCommit } from "./commit-plan.ts";
+export { completeBackend } from "./complete-backend.ts";
 export type { StoreErrorCode, StoreErrorOptions } from "./errors.ts";
 export { createError, createRequiredError, ERROR_CODES, isStoreError, StoreError } from "./errors.ts";
+export { expiryAt, ttlLeft } from "./expiry.ts";
 export type { StoreLimits } from "./limits.ts";
 export { DEFAULT_LIMITS } from "./limits.ts";
+export { chain, isThenable } from "./maybe-promise.ts";
 export type { MemoryBackendOptions } from "./memory/memory-backend.ts";
 export { memoryBackend } from "./memory/memory-backend.ts";
 export { isReservedKey, RESERVED_KEYS } from "./reserved.ts";

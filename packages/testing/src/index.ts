@@ -1,6 +1,7 @@
 export * from "./async-backend.ts";
 export type { DifferentialTestOptions } from "./differential/run-differential-test.ts";
 export { runDifferentialTest } from "./differential/run-differential-test.ts";
+export { hideFastPaths } from "./hide-fast-paths.ts";
 export type { CheckOptions, CheckResult, KeyVerdict } from "./linearizability/checker.ts";
 export { checkHistory, checkKey, describeViolation } from "./linearizability/checker.ts";
 export type { FailureOutcome, Operation } from "./linearizability/history.ts";

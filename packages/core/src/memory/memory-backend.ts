@@ -17,6 +17,7 @@ import type {
 import { addToStoredNumber } from "../codec/add-to-number.ts";
 import { expiryOfWrite, planCommit } from "../commit-plan.ts";
 import { createError } from "../errors.ts";
+import { expiryAt, ttlLeft } from "../expiry.ts";
 import { MemoryTable } from "./memory-table.ts";
 
 const BACKEND_NAME = "memory";
@@ -94,8 +95,7 @@ export const memoryBackend: BackendFactory<MemoryBackendOptions | undefined, tru
     t.version = ++clock;
     return t.version;
   };
-  const expiry = (ttlMs: number | null | undefined): number | null =>
-    ttlMs === null || ttlMs === undefined ? null : now() + ttlMs;
+  const expiry = (ttlMs: number | null | undefined): number | null => expiryAt(ttlMs, now());
   const entryOf = (t: MemoryTable | undefined, key: string): BackendEntry | undefined => t?.live(key);
   const page = (store: string, options: ListOptions | undefined) =>
     existing(store)?.page(options) ?? { slots: [], cursor: null };
@@ -158,11 +158,7 @@ export const memoryBackend: BackendFactory<MemoryBackendOptions | undefined, tru
       if (t === undefined || t.liveCount() === 0) return;
       t.removeAll(bump(t));
     },
-    getTtl(store, key) {
-      const slot = existing(store)?.live(key);
-      if (slot === undefined) return undefined;
-      return slot.expiresAt === null ? null : Math.max(0, slot.expiresAt - now());
-    },
+    getTtl: (store, key) => ttlLeft(existing(store)?.live(key), now()),
     setTtl(store, key, ttlMs) {
       const t = existing(store);
       const slot = t?.live(key);

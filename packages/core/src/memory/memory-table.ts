@@ -1,13 +1,11 @@
 import type { BackendEntry, ChangeSet, ListedEntry, ListOptions } from "../backend.ts";
+import { TOMBSTONE_LIMIT } from "../change-history.ts";
 
 /** A stored record; replaced, never mutated, so an entry handed out never changes under its reader. */
 interface Slot extends BackendEntry {
   /** Insertion sequence: listing order and paging cursor. A delete + re-insert gets a new one. */
   readonly seq: number;
 }
-
-/** How many deletions are remembered for `changes`; older ones make `changes` answer `reset`. */
-const TOMBSTONE_LIMIT = 10_000;
 
 /**
  * One store's records in memory: a Map for lookups plus an insertion-ordered index for stable paged

@@ -1,4 +1,4 @@
-import { type Backend, isSyncBackend, type SyncBackend } from "../backend.ts";
+import { type Backend, type BackendContract, isSyncBackend } from "../backend.ts";
 import { StoreError } from "../errors.ts";
 import { backendFromUrl } from "../url/backend-from-url.ts";
 import { lazyBackend } from "../url/lazy-backend.ts";
@@ -57,7 +57,7 @@ const directHandle = (core: StoreCore, transactions: TransactionSource): StoreHa
 
 /** Opens a dict store over a synchronous backend (memory by default). Every operation goes straight to the backend. */
 export function createStore<T = Record<string, unknown>>(
-  options: StoreOptions<SyncBackend> = {},
+  options: StoreOptions<BackendContract<true>> = {},
 ): DataStore<T> {
   if ((options as StoreOptions).url !== undefined && options.backend === undefined) {
     throw new StoreError(
@@ -65,7 +65,7 @@ export function createStore<T = Record<string, unknown>>(
       "[@dictstore/core] createStore() is synchronous, so it cannot open a backend by URL: use `await openStore({ url })` (or createAsyncStore({ url })).",
     );
   }
-  const backend: Backend | undefined = options.backend;
+  const backend: BackendContract | undefined = options.backend;
   if (backend !== undefined && !isSyncBackend(backend)) {
     throw new StoreError(
       "UNSUPPORTED_OPERATION",
@@ -79,7 +79,7 @@ export function createStore<T = Record<string, unknown>>(
 
 /** Opens a dict store over any backend: directly for synchronous backends, through a local view for asynchronous ones. */
 export async function openStore<T = Record<string, unknown>>(
-  options: StoreOptions<Backend> = {},
+  options: StoreOptions = {},
 ): Promise<DataStore<T>> {
   if (options.backend === undefined && options.url !== undefined) {
     const backend = await backendFromUrl(options.url);
@@ -93,7 +93,7 @@ export async function openStore<T = Record<string, unknown>>(
     }
   }
   if (options.backend === undefined || isSyncBackend(options.backend)) {
-    return createStore<T>(options as StoreOptions<SyncBackend>);
+    return createStore<T>(options as StoreOptions<BackendContract<true>>);
   }
   const core = new StoreCore(options);
   const view = new LocalView(core, options.load);
@@ -112,9 +112,7 @@ export async function openStore<T = Record<string, unknown>>(
 }
 
 /** Opens the all-async form of a store (every method returns a promise), over any backend. */
-export function createAsyncStore<T = Record<string, unknown>>(
-  options: StoreOptions<Backend> = {},
-): AsyncDataStore<T> {
+export function createAsyncStore<T = Record<string, unknown>>(options: StoreOptions = {}): AsyncDataStore<T> {
   const { url } = options;
   const fromUrl = options.backend === undefined && url !== undefined;
   const core = new StoreCore(

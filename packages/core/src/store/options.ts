@@ -1,8 +1,8 @@
-import type { Backend, LoadFilter } from "../backend.ts";
+import type { BackendContract, LoadFilter } from "../backend.ts";
 import type { StoreLimits } from "../limits.ts";
 
 /** Options shared by `createStore`, `openStore` and `createAsyncStore`. */
-export interface StoreOptions<TBackend extends Backend = Backend> {
+export interface StoreOptions<TBackend extends BackendContract = BackendContract> {
   /** Where the data lives. @default memoryBackend() (or what `url` names) */
   backend?: TBackend;
   /**

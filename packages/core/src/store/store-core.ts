@@ -1,6 +1,7 @@
 import type { Backend, BackendEntry, CommitResult, CommitWrite } from "../backend.ts";
 import { decodeFrozen, decodeValue, encodeValue } from "../codec/codec.ts";
 import { isShareable } from "../codec/shareable.ts";
+import { completeBackend } from "../complete-backend.ts";
 import { StoreError } from "../errors.ts";
 import { checkKey, checkValueSize, DEFAULT_LIMITS, type StoreLimits, ttlToMs } from "../limits.ts";
 import { memoryBackend } from "../memory/memory-backend.ts";
@@ -37,6 +38,7 @@ const DIRECT_CHANNEL: AtomicChannel = {
  * all call these, so behaviour and errors are identical everywhere.
  */
 export class StoreCore {
+  /** The backend with every fast path, derived where it has none (see complete-backend.ts). */
   readonly backend: Backend;
   readonly name: string;
   readonly limits: StoreLimits;
@@ -54,7 +56,7 @@ export class StoreCore {
 
   constructor(options: StoreOptions = {}) {
     this.ownsBackend = options.backend === undefined;
-    this.backend = options.backend ?? memoryBackend(undefined);
+    this.backend = completeBackend(options.backend ?? memoryBackend(undefined));
     this.name = options.name ?? "default";
     if (typeof this.name !== "string") {
       throw new StoreError("INVALID_ARGUMENT", "[@dictstore/core] The store name must be a string.");

@@ -1,4 +1,4 @@
-import type { SyncBackend, WriteOptions } from "../backend.ts";
+import type { Backend, WriteOptions } from "../backend.ts";
 import { StoreError } from "../errors.ts";
 import { DEFAULT_LIMITS, ttlToMs } from "../limits.ts";
 import type { DictSource } from "./dict-source.ts";
@@ -17,7 +17,7 @@ export class SyncStore {
     readonly core: StoreCore,
     source?: DictSource,
   ) {
-    this.backend = source ?? (core.backend as SyncBackend);
+    this.backend = source ?? (core.backend as Backend<true>);
   }
 
   /** Bracket read: the value, or the missing-key policy. */

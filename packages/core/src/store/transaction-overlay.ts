@@ -8,7 +8,8 @@ import type {
   ListOptions,
   WriteOptions,
 } from "../backend.ts";
-import { type DictSource, expiryFromTtl, ttlLeft } from "./dict-source.ts";
+import { expiryAt, ttlLeft } from "../expiry.ts";
+import type { DictSource } from "./dict-source.ts";
 
 /**
  * The dict a transaction function sees: reads come from the underlying source (a synchronous backend
@@ -46,7 +47,7 @@ export class TransactionOverlay implements DictSource {
 
   set(_store: string, key: string, value: string, options?: WriteOptions): number {
     const ttlMs = options?.ttlMs ?? null;
-    this.local.set(key, { value, version: 0, expiresAt: expiryFromTtl(ttlMs) });
+    this.local.set(key, { value, version: 0, expiresAt: expiryAt(ttlMs) });
     this.writes.set(key, { type: "set", key, value, ttlMs });
     return 0;
   }

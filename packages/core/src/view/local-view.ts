@@ -12,7 +12,8 @@ import type {
   WriteOptions,
 } from "../backend.ts";
 import { isStoreError, StoreError } from "../errors.ts";
-import { type DictSource, expiryFromTtl, ttlLeft } from "../store/dict-source.ts";
+import { expiryAt, ttlLeft } from "../expiry.ts";
+import type { DictSource } from "../store/dict-source.ts";
 import type { AtomicChannel, StoreCore } from "../store/store-core.ts";
 import { guardExit, releaseExitGuard } from "./exit-guard.ts";
 import { WriteLog } from "./write-log.ts";
@@ -117,7 +118,7 @@ export class LocalView implements DictSource {
     this.entries.set(key, {
       value,
       version: this.version,
-      expiresAt: expiryFromTtl(ttlMs),
+      expiresAt: expiryAt(ttlMs),
     });
     this.buffer(key, { type: "set", key, value, ttlMs });
     return this.version;
@@ -173,7 +174,7 @@ export class LocalView implements DictSource {
   setTtl(store: string, key: string, ttlMs: number | null): boolean {
     const entry = this.get(store, key);
     if (entry === undefined) return false;
-    this.entries.set(key, { ...entry, expiresAt: expiryFromTtl(ttlMs) });
+    this.entries.set(key, { ...entry, expiresAt: expiryAt(ttlMs) });
     const pending = this.buffered.writes.latest(key);
     if (pending?.type === "set") {
       this.buffered.writes.add({ ...pending, ttlMs });

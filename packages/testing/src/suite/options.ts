@@ -1,4 +1,4 @@
-import type { Backend } from "@dictstore/core";
+import type { BackendContract } from "@dictstore/core";
 
 /** Tests to leave out of a run, with the reason printed beside them. Use sparingly. */
 export interface SkipRule {
@@ -13,9 +13,9 @@ export interface BackendSuiteOptions {
   /** Shown in every describe block, e.g. `"memory"`, `"redis"`, `"redis-cluster"`. */
   name: string;
   /** A FRESH backend, isolated from every other test (unique prefix, file or database). Called once per test. */
-  create: () => Backend | Promise<Backend>;
+  create: () => BackendContract | Promise<BackendContract>;
   /** Releases a backend made by `create`. @default (backend) => backend.dispose?.() */
-  dispose?: (backend: Backend) => void | Promise<void>;
+  dispose?: (backend: BackendContract) => void | Promise<void>;
   /** Tests that do not apply to this backend, each group with its reason. */
   skip?: SkipRule[];
 }

@@ -1,10 +1,12 @@
-import { type Backend, isSyncBackend } from "@dictstore/core";
+import { type BackendContract, isSyncBackend } from "@dictstore/core";
 import { it } from "vitest";
+import { hideFastPaths } from "../hide-fast-paths.ts";
 import type { BackendSuiteOptions } from "./options.ts";
 
 /** A backend on loan to one test; `release` disposes of it. */
 export interface BackendLease {
-  readonly backend: Backend;
+  /** The backend under test: as created, or with its fast paths hidden. */
+  readonly backend: BackendContract;
   release(): Promise<void>;
 }
 
@@ -18,7 +20,11 @@ export class SuiteEnv {
   /** Every id and full title registered so far, to check skip rules against. */
   private readonly registered = new Set<string>();
 
-  constructor(readonly options: BackendSuiteOptions) {}
+  /** With `fastPaths: "hidden"`, every backend is handed out with its optional fast paths hidden. */
+  constructor(
+    readonly options: BackendSuiteOptions,
+    readonly fastPaths: "present" | "hidden" = "present",
+  ) {}
 
   /** Registers one test, or a visibly skipped placeholder when a skip rule names it. */
   test(id: string, title: string, body: () => Promise<void>, timeoutMs?: number): void {
@@ -40,7 +46,7 @@ export class SuiteEnv {
     this.knownSync = isSyncBackend(backend);
     const dispose = this.options.dispose;
     return {
-      backend,
+      backend: this.fastPaths === "hidden" ? hideFastPaths(backend) : backend,
       release: async () => {
         if (dispose !== undefined) await dispose(backend);
         else await backend.dispose?.();
