@@ -1,4 +1,4 @@
-import type { Backend, SyncBackend } from "@dictstore/core";
+import type { Backend, BackendContract, SyncBackend } from "@dictstore/core";
 
 /** Options of `asAsyncBackend`. */
 export interface AsAsyncBackendOptions {
@@ -12,11 +12,19 @@ export interface AsAsyncBackendOptions {
  * Wraps a synchronous backend so every method returns a promise, as a remote backend's would.
  * Lets local views and the async API be tested against the memory reference without a server.
  */
-export function asAsyncBackend(inner: SyncBackend, options: AsAsyncBackendOptions = {}): Backend<false> {
+export function asAsyncBackend(inner: SyncBackend, options?: AsAsyncBackendOptions): Backend<false>;
+export function asAsyncBackend(
+  inner: BackendContract<true>,
+  options?: AsAsyncBackendOptions,
+): BackendContract<false>;
+export function asAsyncBackend(
+  inner: BackendContract<true>,
+  options: AsAsyncBackendOptions = {},
+): BackendContract<false> {
   const latency = options.latencyMs ?? 0;
   const delay = () =>
     latency > 0 ? new Promise<void>((resolve) => setTimeout(resolve, latency)) : Promise.resolve();
-  return new Proxy(inner as unknown as Backend<false>, {
+  return new Proxy(inner as unknown as BackendContract<false>, {
     get(target, property, receiver) {
       if (property === "flags") return { ...inner.flags, sync: false };
       if (property === "name") return `async-${inner.name}`;
