@@ -171,12 +171,22 @@ function derive(b: BackendContract): Omit<FastPaths, "increment"> {
         () => live,
       );
     },
-    clear: (store) =>
-      walk(b, store, (page) => {
-        if (page.entries.length === 0) return;
-        const writes = page.entries.map((e): CommitWrite => ({ type: "delete", key: e.key }));
-        return chain(commitVersion(b, store, { checks: [], writes }), () => undefined);
-      }),
+    // Lists every key first, then deletes in batches: deleting while a listing walks its cursor
+    // could make some backends' cursors (a hash scan that shrinks) skip keys.
+    clear: (store) => {
+      const keys: string[] = [];
+      const listed = walk(b, store, (page) => {
+        for (const e of page.entries) keys.push(e.key);
+      });
+      const deleteFrom = (start: number): MaybePromise<void> => {
+        if (start >= keys.length) return;
+        const writes = keys
+          .slice(start, start + WALK_PAGE)
+          .map((key): CommitWrite => ({ type: "delete", key }));
+        return chain(commitVersion(b, store, { checks: [], writes }), () => deleteFrom(start + WALK_PAGE));
+      };
+      return chain(listed, () => deleteFrom(0));
+    },
     getTtl: (store, key) => chain(get(store, key), (entry) => ttlLeft(entry)),
     setTtl: (store, key, ttlMs) =>
       guarded(store, key, (entry) => ({ type: "set", key, value: entry.value, ttlMs })),

@@ -32,6 +32,8 @@ export interface StoreErrorOptions {
   backend?: string;
   /** The data key involved, if any. */
   key?: string;
+  /** The key prefix involved, if any (a listing of a prefix a view did not load). */
+  prefix?: string;
 }
 
 /** The one error class of dictstore: check `code` (or use `isStoreError`) to act on it. */
@@ -40,12 +42,14 @@ export class StoreError extends Error {
   readonly code: StoreErrorCode;
   readonly backend: string | undefined;
   readonly key: string | undefined;
+  readonly prefix: string | undefined;
 
   constructor(code: StoreErrorCode, message: string, options: StoreErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.code = code;
     this.backend = options.backend;
     this.key = options.key;
+    this.prefix = options.prefix;
     // Keeps the stack pointing at the caller, not at this constructor or createError.
     Error.captureStackTrace?.(this, StoreError);
   }

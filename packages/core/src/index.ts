@@ -44,6 +44,7 @@ export { chain, isThenable } from "./maybe-promise.ts";
 export type { MemoryBackendOptions } from "./memory/memory-backend.ts";
 export { memoryBackend } from "./memory/memory-backend.ts";
 export { isReservedKey, RESERVED_KEYS } from "./reserved.ts";
+export type { ListingOptions } from "./store/dict-operations.ts";
 export type { StagedWritesOptions } from "./store/lifecycle.ts";
 export {
   backendOf,

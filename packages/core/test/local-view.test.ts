@@ -66,8 +66,57 @@ describe("local view over an asynchronous backend", () => {
     await backend.set("default", "other", '"x"');
     const store = await openStore<Record<string, string>>({ backend, load: { prefixes: ["user:"] } });
     expect(store["user:1"]).toBe("ann");
-    expect(() => store.other).toThrow(/outside this view/);
-    expect(() => store.size).toThrow(/needs the whole store/);
+    const outside = (() => {
+      try {
+        return store.other;
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(isStoreError(outside, "NOT_LOADED")).toBe(true);
+    expect(outside).toMatchObject({
+      key: "other",
+      message: expect.stringMatching(/outside this view.*`load` option/),
+    });
+    const listing = (() => {
+      try {
+        return [...store.keys({ prefix: "o" })];
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(listing).toMatchObject({
+      code: "NOT_LOADED",
+      prefix: "o",
+      message: expect.stringMatching(/Add "o" to `load.prefixes`/),
+    });
+    expect(() => store.clear()).toThrow(/needs the whole store/);
+  });
+
+  it("lists what a prefix-limited view holds: keys, values, entries, size, toObject", async () => {
+    const { backend } = remote();
+    await backend.setMany("default", [
+      { key: "user:1", value: '"ann"' },
+      { key: "user:2", value: '"bob"' },
+      { key: "team:1", value: '"red"' },
+      { key: "other", value: '"x"' },
+    ]);
+    const store = await openStore<Record<string, string>>({
+      backend,
+      load: { keys: ["other"], prefixes: ["user:", "team:"] },
+    });
+    store["user:3"] = "cy";
+    delete store["user:1"];
+    expect([...store.keys({ prefix: "user:" })].sort()).toEqual(["user:2", "user:3"]);
+    expect([...store.values({ prefix: "user:" })].sort()).toEqual(["bob", "cy"]);
+    expect([...store.entries({ prefix: "team:" })]).toEqual([["team:1", "red"]]);
+    expect(store.toObject({ prefix: "user:2" })).toEqual({ "user:2": "bob" });
+    expect([...store.keys()].sort()).toEqual(["other", "team:1", "user:2", "user:3"]);
+    expect(store.size).toBe(4);
+    await flush(store);
+    const all = await openStore<Record<string, string>>({ backend });
+    expect([...all.keys({ prefix: "user:" })].sort()).toEqual(["user:2", "user:3"]);
+    expect(() => [...store.keys({ prefix: 1 as unknown as string })]).toThrow(/must be a string/);
   });
 
   it("runs atomic operations on the backend and keeps the view current", async () => {

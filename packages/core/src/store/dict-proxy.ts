@@ -1,11 +1,9 @@
 import { inspect } from "node:util";
 import { StoreError } from "../errors.ts";
 import { RESERVED_KEYS } from "../reserved.ts";
-import * as atomic from "./atomic.ts";
-import type { SetOptions } from "./store-core.ts";
+import { DICT_METHODS } from "./dict-methods.ts";
 import type { SyncStore } from "./sync-store.ts";
-import { directTransactionSource, runTransaction } from "./transaction.ts";
-import type { DataStore, UpdateRecipe } from "./types.ts";
+import type { DataStore } from "./types.ts";
 
 function reservedKeyError(name: string, action: "assign" | "delete"): StoreError {
   const hint =
@@ -48,38 +46,10 @@ function mayBeReserved(name: string): boolean {
   return first < 128 && name.length < 32 && ((RESERVED_SHAPES[first] as number) & (1 << name.length)) !== 0;
 }
 
-/** The reserved methods of one store, bound once so every read returns the same function. */
+/** The reserved methods of one store, made once so every read returns the same function. */
 function buildMethods(store: SyncStore): Record<string, unknown> {
-  const core = store.core;
   const methods: Record<string, unknown> = Object.create(null);
-  Object.assign(methods, {
-    get: (key: unknown, ...fallback: [unknown?]) => store.get(key, fallback[0]),
-    set: (key: unknown, value: unknown, options?: SetOptions) => store.set(key, value, options),
-    has: (key: unknown) => store.has(key),
-    delete: (key: unknown) => store.delete(key),
-    keys: () => store.keys(),
-    values: () => store.values(),
-    entries: () => store.entries(),
-    clear: () => store.clear(),
-    setTtl: (key: unknown, seconds: number | null) => store.setTtl(key, seconds),
-    getTtl: (key: unknown) => store.getTtl(key),
-    toObject: () => store.toObject(),
-    toJSON: () => store.toObject(),
-    pop: (key: unknown, ...fallback: [unknown?]) => store.pop(key, ...fallback),
-    setdefault: (key: unknown, value: unknown) => store.setdefault(key, value),
-    // Told apart by arity: update(mapping) is the dict form, update(key, recipe, initial?) the atomic one.
-    update: (keyOrMapping: unknown, recipe?: UpdateRecipe<unknown>, ...initial: [unknown?]) =>
-      typeof recipe === "function"
-        ? atomic.update(core, keyOrMapping, recipe, initial[0])
-        : store.update(keyOrMapping),
-    increment: (key: unknown, by?: number) => atomic.increment(core, key, by),
-    setIfAbsent: (key: unknown, value: unknown, options?: SetOptions) =>
-      atomic.setIfAbsent(core, key, value, options),
-    append: (key: unknown, ...items: unknown[]) => atomic.append(core, key, items),
-    transaction: (fn: (tx: never) => unknown) =>
-      runTransaction(core, directTransactionSource(store), fn, createDictProxy),
-  });
-  for (const name of Object.keys(methods)) noteReservedShape(name);
+  for (const [name, make] of Object.entries(DICT_METHODS)) methods[name] = make(store, createDictProxy);
   return methods;
 }
 

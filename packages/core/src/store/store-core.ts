@@ -115,14 +115,17 @@ export class StoreCore {
 
   /** The result of a bracket read of a missing key. */
   missing(key: string): undefined {
-    if (this.throwOnMissing) {
-      throw new StoreError(
-        "KEY_ERROR",
-        `[@dictstore/core] KeyError: "${key}" is not in store "${this.name}". Use store.get(key, default) for an optional key.`,
-        { key },
-      );
-    }
+    if (this.throwOnMissing) throw this.keyError(key);
     return undefined;
+  }
+
+  /** Python's KeyError: the one wording for every read of a missing key that has no default. */
+  keyError(key: string): StoreError {
+    return new StoreError(
+      "KEY_ERROR",
+      `[@dictstore/core] KeyError: "${key}" is not in store "${this.name}". Pass a default (store.get(key, default), store.pop(key, default)) for an optional key.`,
+      { key },
+    );
   }
 
   assertWritable(): void {

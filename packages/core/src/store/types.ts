@@ -1,5 +1,6 @@
 import type { Draft } from "immer";
 import type { LoadFilter } from "../backend.ts";
+import type { ListingOptions } from "./dict-operations.ts";
 import type { SetOptions } from "./store-core.ts";
 
 /** The string keys of a store schema. */
@@ -47,12 +48,12 @@ export interface StoreMethods<T> extends AtomicMethods<T> {
   has(key: StoreKey<T> | number): boolean;
   /** Deletes a key; true when it was present. */
   delete(key: StoreKey<T> | number): boolean;
-  /** A lazy iterable of keys, fetched page by page. */
-  keys(): Iterable<StoreKey<T>>;
+  /** A lazy iterable of keys (only those starting with `prefix` when given), fetched page by page. */
+  keys(options?: ListingOptions): Iterable<StoreKey<T>>;
   /** A lazy iterable of values (fresh copies), fetched page by page. */
-  values(): Iterable<StoreValue<T>>;
+  values(options?: ListingOptions): Iterable<StoreValue<T>>;
   /** A lazy iterable of `[key, value]` pairs, fetched page by page. */
-  entries(): Iterable<[StoreKey<T>, StoreValue<T>]>;
+  entries(options?: ListingOptions): Iterable<[StoreKey<T>, StoreValue<T>]>;
   /** Deletes every key of this store (irreversible). */
   clear(): void;
   /** Sets a TTL in seconds, or removes it with `null`; false when the key is missing. */
@@ -61,8 +62,8 @@ export interface StoreMethods<T> extends AtomicMethods<T> {
   getTtl(key: StoreKey<T> | number): number | null | undefined;
   /** The number of live keys. */
   readonly size: number;
-  /** Every record as a plain object (loads the whole store). */
-  toObject(): Partial<T>;
+  /** Every record (or those under `prefix`) as a plain object. */
+  toObject(options?: ListingOptions): Partial<T>;
   /** Same as `toObject()`, so `JSON.stringify(store)` works. */
   toJSON(): Partial<T>;
   /** Removes a key and returns its value; throws `KEY_ERROR` when missing unless a fallback is given. */
@@ -99,15 +100,15 @@ export interface AsyncDataStore<T = Record<string, unknown>> extends AtomicMetho
   has(key: StoreKey<T> | number): Promise<boolean>;
   delete(key: StoreKey<T> | number): Promise<boolean>;
   /** A lazy async iterable of keys: `for await (const k of store.keys())`. */
-  keys(): AsyncIterable<StoreKey<T>>;
-  values(): AsyncIterable<StoreValue<T>>;
-  entries(): AsyncIterable<[StoreKey<T>, StoreValue<T>]>;
+  keys(options?: ListingOptions): AsyncIterable<StoreKey<T>>;
+  values(options?: ListingOptions): AsyncIterable<StoreValue<T>>;
+  entries(options?: ListingOptions): AsyncIterable<[StoreKey<T>, StoreValue<T>]>;
   clear(): Promise<void>;
   setTtl(key: StoreKey<T> | number, seconds: number | null): Promise<boolean>;
   getTtl(key: StoreKey<T> | number): Promise<number | null | undefined>;
   /** The number of live keys. */
   size(): Promise<number>;
-  toObject(): Promise<Partial<T>>;
+  toObject(options?: ListingOptions): Promise<Partial<T>>;
   pop<K extends StoreKey<T>>(key: K | number): Promise<T[K]>;
   pop<K extends StoreKey<T>, D>(key: K | number, fallback: D): Promise<T[K] | D>;
   setdefault<K extends StoreKey<T>>(key: K | number, value: T[K]): Promise<T[K]>;

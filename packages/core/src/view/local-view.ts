@@ -147,13 +147,14 @@ export class LocalView implements DictSource {
     return { keys: this.liveEntries(options?.prefix).map((e) => e.key), cursor: null };
   }
 
+  /** Live entries under `prefix` (all when absent) of what this view holds, in one page. */
   listEntries(_store: string, options?: ListOptions): EntryPage {
     // The data is in memory already, so one page holds everything: paging would save nothing.
     return { entries: this.liveEntries(options?.prefix), cursor: null };
   }
 
+  /** The live keys this view holds: the whole store, or what its `load` filter covers. */
   count(): number {
-    this.coverAll("size");
     const now = Date.now();
     let live = 0;
     for (const e of this.entries.values()) if (e.expiresAt === null || e.expiresAt > now) live++;
@@ -327,7 +328,7 @@ export class LocalView implements DictSource {
   }
 
   private liveEntries(prefix: string | undefined): ListedEntry[] {
-    this.coverAll("listing keys");
+    if (prefix !== undefined) this.coverPrefix(prefix);
     const now = Date.now();
     const out: ListedEntry[] = [];
     for (const [key, e] of this.entries) {
@@ -362,6 +363,17 @@ export class LocalView implements DictSource {
       "NOT_LOADED",
       `[@dictstore/core] "${key}" is outside this view of store "${this.core.name}", which loaded only ${describeFilter(this.filter)}. Add it to the \`load\` option of openStore ({ load: { keys: [...], prefixes: [...] } }), or use createAsyncStore for keys you do not load.`,
       { key },
+    );
+  }
+
+  /** A listing of `prefix` needs every key under it: it must lie inside a loaded prefix. */
+  private coverPrefix(prefix: string): void {
+    const filter = this.filter;
+    if (filter === undefined || (filter.prefixes?.some((p) => prefix.startsWith(p)) ?? false)) return;
+    throw new StoreError(
+      "NOT_LOADED",
+      `[@dictstore/core] Listing keys under "${prefix}" needs every key with that prefix, but this view of store "${this.core.name}" loaded only ${describeFilter(filter)}. Add "${prefix}" to \`load.prefixes\` of openStore, or use createAsyncStore.`,
+      { prefix },
     );
   }
 
