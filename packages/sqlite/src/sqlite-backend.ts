@@ -1,4 +1,5 @@
 import type {
+  BackendContract,
   BackendEntry,
   BackendFactory,
   CommitRequest,
@@ -9,16 +10,24 @@ import type {
   KeyPage,
   StoreInfo,
   StoreSnapshot,
-  SyncBackend,
   WriteOptions,
 } from "@dictstore/core";
-import { addToStoredNumber, createError, expiryOfWrite, planCommit, type StoreError } from "@dictstore/core";
+import {
+  addToStoredNumber,
+  completeBackend,
+  createError,
+  expiryAt,
+  expiryOfWrite,
+  planCommit,
+  type StoreError,
+  ttlLeft,
+} from "@dictstore/core";
 import { closedError, limitError, readOnlyError, toStoreError } from "./errors.ts";
 import { openDatabase } from "./open-database.ts";
 import { BACKEND_NAME, type SqliteBackendOptions } from "./options.ts";
 import { changesOf, entryOf, liveSize, loadStore, readPage } from "./reads.ts";
 import { prepareStatements } from "./statements.ts";
-import { expiryOf, StoreTxn } from "./store-txn.ts";
+import { StoreTxn } from "./store-txn.ts";
 
 /** How many commit results are kept for idempotency tokens (the oldest are forgotten first). */
 const TOKEN_LIMIT = 10_000;
@@ -109,7 +118,8 @@ export const sqliteBackend: BackendFactory<SqliteBackendOptions, true> = (option
     if (seq % 1000 === 0) sql.trimTokens.run(seq - TOKEN_LIMIT);
   };
 
-  const backend: SyncBackend = {
+  // Batches, clear and setTtl are left to the core, which derives them from `commit`.
+  const backend: BackendContract<true> = {
     name: BACKEND_NAME,
     flags: { sync: true, ordered: true, persistent: !db.memory },
 
@@ -128,31 +138,12 @@ export const sqliteBackend: BackendFactory<SqliteBackendOptions, true> = (option
         return new Refused(limitError(options?.maxKeys ?? 0));
       }
       const keep = options?.keepTtl === true && options.ttlMs === undefined;
-      const expiresAt = keep ? (previous?.expiresAt ?? null) : expiryOf(t.now, options?.ttlMs);
+      const expiresAt = keep ? (previous?.expiresAt ?? null) : expiryAt(options?.ttlMs, t.now);
       const version = t.bump();
       t.write(key, value, version, expiresAt, previous);
       t.save();
       return version;
     }),
-    setMany: writer(
-      "Writing keys",
-      (
-        store: string,
-        entries: readonly { key: string; value: string; ttlMs?: number | null }[],
-        options?: Pick<WriteOptions, "maxKeys">,
-      ) => {
-        const t = StoreTxn.openOrCreate(sql, store, now());
-        const fresh = new Set(entries.filter((e) => t.live(e.key) === undefined).map((e) => e.key));
-        if (!t.fits(fresh.size, options?.maxKeys)) {
-          t.save();
-          return new Refused(limitError(options?.maxKeys ?? 0));
-        }
-        const version = t.bump();
-        for (const e of entries) t.write(e.key, e.value, version, expiryOf(t.now, e.ttlMs), t.live(e.key));
-        t.save();
-        return version;
-      },
-    ),
     delete: writer("Deleting a key", (store: string, key: string) => {
       const t = StoreTxn.open(sql, store, now());
       const row = t?.live(key);
@@ -163,23 +154,6 @@ export const sqliteBackend: BackendFactory<SqliteBackendOptions, true> = (option
       t.remove(key, t.bump(), row);
       t.save();
       return true;
-    }),
-    deleteMany: writer("Deleting keys", (store: string, keys: readonly string[]) => {
-      const t = StoreTxn.open(sql, store, now());
-      if (t === undefined) return keys.map(() => false);
-      const rows = keys.map((key) => t.live(key));
-      if (rows.every((row) => row === undefined)) {
-        t.save();
-        return rows.map(() => false);
-      }
-      const version = t.bump();
-      const removed = keys.map((key) => {
-        const row = t.live(key);
-        if (row !== undefined) t.remove(key, version, row);
-        return row !== undefined;
-      });
-      t.save();
-      return removed;
     }),
 
     listKeys: method("Listing keys", (store: string, options): KeyPage => {
@@ -194,28 +168,9 @@ export const sqliteBackend: BackendFactory<SqliteBackendOptions, true> = (option
       const row = sql.store.get(store);
       return row === undefined ? 0 : liveSize(sql, store, row, now());
     }),
-    clear: writer("Clearing a store", (store: string) => {
-      const t = StoreTxn.open(sql, store, now());
-      if (t === undefined) return;
-      if (t.size > 0) t.removeAll(t.bump());
-      t.save();
-    }),
     getTtl: method("Reading a TTL", (store: string, key: string) => {
       const at = now();
-      const entry = liveEntry(store, key, at);
-      if (entry === undefined) return undefined;
-      return entry.expiresAt === null ? null : Math.max(0, entry.expiresAt - at);
-    }),
-    setTtl: writer("Setting a TTL", (store: string, key: string, ttlMs: number | null) => {
-      const t = StoreTxn.open(sql, store, now());
-      const row = t?.live(key);
-      if (t === undefined || row === undefined) {
-        t?.save();
-        return false;
-      }
-      t.retime(row, expiryOf(t.now, ttlMs), t.bump());
-      t.save();
-      return true;
+      return ttlLeft(liveEntry(store, key, at), at);
     }),
 
     version: method("Reading a store version", (store: string) => sql.store.get(store)?.version ?? 0),
@@ -327,5 +282,5 @@ export const sqliteBackend: BackendFactory<SqliteBackendOptions, true> = (option
       if (owned) db.close();
     },
   };
-  return backend;
+  return completeBackend(backend);
 };

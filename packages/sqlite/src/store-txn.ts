@@ -1,12 +1,5 @@
+import { TOMBSTONE_LIMIT } from "@dictstore/core";
 import type { Statements, WriteRow } from "./statements.ts";
-
-/** How many deletions each store remembers for `changes`; older ones make `changes` answer `reset`. */
-export const TOMBSTONE_LIMIT = 10_000;
-
-/** Absolute expiry for a TTL from `now`; `null`/absent: never expires. */
-export function expiryOf(now: number, ttlMs: number | null | undefined): number | null {
-  return ttlMs === null || ttlMs === undefined ? null : now + ttlMs;
-}
 
 /**
  * One store inside one write transaction (BEGIN IMMEDIATE, so no other connection writes until it
@@ -97,36 +90,12 @@ export class StoreTxn {
     this.dirty = true;
   }
 
-  /** Changes only a live key's expiry (and its version). */
-  retime(row: WriteRow, expiresAt: number | null, version: number): void {
-    this.sql.retimeEntry.run(version, expiresAt, row.seq);
-    this.noteExpiry(expiresAt);
-    this.dirty = true;
-  }
-
   /** Deletes a key's row and remembers the deletion at `version`. */
   remove(key: string, version: number, row: WriteRow): void {
     this.sql.deleteEntry.run(row.seq);
     this.size -= 1;
     this.sql.putTombstone.run(this.name, key, version);
     this.tombstones += 1;
-    this.dirty = true;
-  }
-
-  /** Deletes every row at `version`. */
-  removeAll(version: number): void {
-    if (this.size > TOMBSTONE_LIMIT) {
-      // More deletions than are remembered anyway: forget them all; `changes` before this answers reset.
-      this.sql.clearTombstones.run(this.name);
-      this.tombstones = 0;
-      this.floor = version;
-    } else {
-      this.sql.tombstoneAll.run(version, this.name);
-      this.tombstones += this.size;
-    }
-    this.sql.clearEntries.run(this.name);
-    this.size = 0;
-    this.nextExpiry = null;
     this.dirty = true;
   }
 

@@ -29,11 +29,20 @@ export class SyncStore {
     this.ops = new DictOperations(core, this.backend);
   }
 
-  /** Bracket read: the value, or the missing-key policy. The hot path of the dict, kept direct. */
+  /**
+   * Bracket read: the value, or the missing-key policy. The hot path of the dict, kept direct: a
+   * key is looked up before it is checked, since a malformed key can never have been stored; only a
+   * miss pays for the check (which throws for a malformed key).
+   */
   read(key: unknown): unknown {
-    const checked = this.core.key(key);
-    const entry = this.backend.get(this.core.name, checked);
-    return entry === undefined ? this.core.missing(checked) : this.core.decode(checked, entry);
+    const core = this.core;
+    if (typeof key === "string" && !core.closed) {
+      const entry = this.backend.get(core.name, key);
+      return entry === undefined ? core.missing(core.key(key)) : core.decode(key, entry);
+    }
+    const checked = core.key(key);
+    const entry = this.backend.get(core.name, checked);
+    return entry === undefined ? core.missing(checked) : core.decode(checked, entry);
   }
 
   get(key: unknown, fallback?: unknown): unknown {
@@ -44,8 +53,15 @@ export class SyncStore {
     this.ops.set(key, value, options);
   }
 
+  /** `in`: like `read`, a present key needs no check. */
   has(key: unknown): boolean {
-    return this.backend.has(this.core.name, this.core.key(key));
+    const core = this.core;
+    if (typeof key === "string" && !core.closed) {
+      if (this.backend.has(core.name, key)) return true;
+      core.key(key); // throws for a malformed key
+      return false;
+    }
+    return this.backend.has(core.name, core.key(key));
   }
 
   delete(key: unknown): boolean {

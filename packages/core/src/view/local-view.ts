@@ -15,14 +15,9 @@ import { isStoreError, StoreError } from "../errors.ts";
 import { expiryAt, ttlLeft } from "../expiry.ts";
 import type { DictSource } from "../store/dict-source.ts";
 import type { AtomicChannel, StoreCore } from "../store/store-core.ts";
+import { EntryTable } from "./entry-table.ts";
 import { guardExit, releaseExitGuard } from "./exit-guard.ts";
 import { WriteLog } from "./write-log.ts";
-
-interface ViewEntry extends BackendEntry {
-  readonly value: string;
-  readonly version: number;
-  readonly expiresAt: number | null;
-}
 
 /** A batch of buffered writes on its way to the backend. */
 interface Batch {
@@ -41,7 +36,7 @@ const emptyBatch = (): Batch => ({ clear: false, writes: new WriteLog(), ttls: n
  * view refreshes as a side effect.
  */
 export class LocalView implements DictSource {
-  private entries = new Map<string, ViewEntry>();
+  private entries = new EntryTable();
   private version = 0;
   private buffered: Batch = emptyBatch();
   private inFlight: Promise<void> | null = null;
@@ -99,9 +94,10 @@ export class LocalView implements DictSource {
 
   // --- the dict's synchronous source ---
 
+  /** The live entry, in an object the view reuses (see EntryTable.peek): read it before the next call. */
   get(_store: string, key: string): BackendEntry | undefined {
     this.cover(key);
-    const entry = this.entries.get(key);
+    const entry = this.entries.peek(key);
     if (entry === undefined) return undefined;
     if (entry.expiresAt !== null && entry.expiresAt <= Date.now()) return undefined;
     return entry;
@@ -115,11 +111,7 @@ export class LocalView implements DictSource {
     const previous = this.get(store, key);
     if (previous === undefined) this.checkRoom(1, options?.maxKeys);
     const ttlMs = options?.ttlMs ?? null;
-    this.entries.set(key, {
-      value,
-      version: this.version,
-      expiresAt: expiryAt(ttlMs),
-    });
+    this.entries.set(key, value, this.version, expiryAt(ttlMs));
     this.buffer(key, { type: "set", key, value, ttlMs });
     return this.version;
   }
@@ -155,10 +147,7 @@ export class LocalView implements DictSource {
 
   /** The live keys this view holds: the whole store, or what its `load` filter covers. */
   count(): number {
-    const now = Date.now();
-    let live = 0;
-    for (const e of this.entries.values()) if (e.expiresAt === null || e.expiresAt > now) live++;
-    return live;
+    return this.entries.liveCount(Date.now());
   }
 
   clear(): void {
@@ -175,7 +164,7 @@ export class LocalView implements DictSource {
   setTtl(store: string, key: string, ttlMs: number | null): boolean {
     const entry = this.get(store, key);
     if (entry === undefined) return false;
-    this.entries.set(key, { ...entry, expiresAt: expiryAt(ttlMs) });
+    this.entries.set(key, entry.value, entry.version, expiryAt(ttlMs));
     const pending = this.buffered.writes.latest(key);
     if (pending?.type === "set") {
       this.buffered.writes.add({ ...pending, ttlMs });
@@ -290,11 +279,11 @@ export class LocalView implements DictSource {
     // an older answer overwrite what a newer one brought.
     for (const entry of changes.entries) {
       if (this.locallyNewer(entry.key) || !this.covers(entry.key)) continue;
-      if ((this.entries.get(entry.key)?.version ?? -1) > entry.version) continue;
-      this.entries.set(entry.key, { value: entry.value, version: entry.version, expiresAt: entry.expiresAt });
+      if (this.entries.versionOf(entry.key) > entry.version) continue;
+      this.entries.set(entry.key, entry.value, entry.version, entry.expiresAt);
     }
     for (const key of changes.deleted) {
-      if (buffered.has(key) || (this.entries.get(key)?.version ?? -1) > changes.version) continue;
+      if (buffered.has(key) || this.entries.versionOf(key) > changes.version) continue;
       this.entries.delete(key);
     }
     this.version = Math.max(this.version, changes.version);
@@ -310,33 +299,24 @@ export class LocalView implements DictSource {
   }
 
   private replaceAll(entries: readonly ListedEntry[], version: number): void {
-    const next = new Map<string, ViewEntry>();
+    const next = new EntryTable();
+    const keepLocal = (key: string) => {
+      const local = this.entries.peek(key);
+      if (local !== undefined) next.set(key, local.value, local.version, local.expiresAt);
+    };
     for (const e of entries) {
-      if (this.locallyNewer(e.key)) {
-        const local = this.entries.get(e.key);
-        if (local !== undefined) next.set(e.key, local);
-      } else next.set(e.key, { value: e.value, version: e.version, expiresAt: e.expiresAt });
+      if (this.locallyNewer(e.key)) keepLocal(e.key);
+      else next.set(e.key, e.value, e.version, e.expiresAt);
     }
     // Local writes not yet committed stay visible over the freshly loaded data.
-    for (const write of this.buffered.writes.list()) {
-      const key = write.key;
-      const local = this.entries.get(key);
-      if (write.type === "set" && local !== undefined) next.set(key, local);
-    }
+    for (const write of this.buffered.writes.list()) if (write.type === "set") keepLocal(write.key);
     this.entries = next;
     this.version = version;
   }
 
   private liveEntries(prefix: string | undefined): ListedEntry[] {
     if (prefix !== undefined) this.coverPrefix(prefix);
-    const now = Date.now();
-    const out: ListedEntry[] = [];
-    for (const [key, e] of this.entries) {
-      if (e.expiresAt !== null && e.expiresAt <= now) continue;
-      if (prefix !== undefined && !key.startsWith(prefix)) continue;
-      out.push({ key, value: e.value, version: e.version, expiresAt: e.expiresAt });
-    }
-    return out;
+    return this.entries.live(Date.now(), prefix);
   }
 
   private checkRoom(newKeys: number, maxKeys: number | undefined): void {
