@@ -1,8 +1,9 @@
 import type { BackendEntry, ChangeSet, ListedEntry, ListOptions } from "../backend.ts";
 import { TOMBSTONE_LIMIT } from "../change-history.ts";
+import { type DecodeCache, UNDECODED } from "../codec/decoded-cache.ts";
 
 /** A stored record; replaced, never mutated, so an entry handed out never changes under its reader. */
-interface Slot extends BackendEntry {
+interface Slot extends BackendEntry, DecodeCache {
   /** Insertion sequence: listing order and paging cursor. A delete + re-insert gets a new one. */
   readonly seq: number;
 }
@@ -71,7 +72,7 @@ export class MemoryTable {
     } else {
       seq = previous.seq;
     }
-    this.slots.set(key, { value, version, expiresAt, seq });
+    this.slots.set(key, { value, version, expiresAt, seq, decoded: UNDECODED });
     // Most stores never use TTLs: skip the Set lookup when nothing expires.
     if (expiresAt !== null) this.expiring.add(key);
     else if (this.expiring.size !== 0) this.expiring.delete(key);
@@ -79,7 +80,7 @@ export class MemoryTable {
 
   /** Changes only the expiry of a live key, keeping its value and version. */
   retime(key: string, slot: Slot, expiresAt: number | null, version: number): void {
-    this.slots.set(key, { value: slot.value, version, expiresAt, seq: slot.seq });
+    this.slots.set(key, { value: slot.value, version, expiresAt, seq: slot.seq, decoded: slot.decoded });
     if (expiresAt === null) this.expiring.delete(key);
     else this.expiring.add(key);
   }
