@@ -25,7 +25,7 @@ export const cases: BenchCase[] = [
     target: "P2",
     name: '"k" in store (present)',
     baselineName: "Map.has",
-    maxRatio: 4,
+    maxRatio: 4.5,
     setup() {
       const { store, map } = pair();
       return { measured: () => "present" in store, baseline: () => map.has("present") };
@@ -35,7 +35,7 @@ export const cases: BenchCase[] = [
     target: "P2",
     name: '"k" in store (missing)',
     baselineName: "Map.has",
-    maxRatio: 4,
+    maxRatio: 4.5,
     setup() {
       const { store, map } = pair();
       return { measured: () => "absent" in store, baseline: () => map.has("absent") };
