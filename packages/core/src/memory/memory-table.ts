@@ -72,7 +72,7 @@ export class MemoryTable {
     } else {
       seq = previous.seq;
     }
-    this.slots.set(key, { value, version, expiresAt, seq, decoded: UNDECODED });
+    this.slots.set(key, { value, version, expiresAt, seq, decoded: UNDECODED, frozen: UNDECODED });
     // Most stores never use TTLs: skip the Set lookup when nothing expires.
     if (expiresAt !== null) this.expiring.add(key);
     else if (this.expiring.size !== 0) this.expiring.delete(key);
@@ -80,7 +80,7 @@ export class MemoryTable {
 
   /** Changes only the expiry of a live key, keeping its value and version. */
   retime(key: string, slot: Slot, expiresAt: number | null, version: number): void {
-    this.slots.set(key, { value: slot.value, version, expiresAt, seq: slot.seq, decoded: slot.decoded });
+    this.slots.set(key, { ...slot, version, expiresAt });
     if (expiresAt === null) this.expiring.delete(key);
     else this.expiring.add(key);
   }

@@ -120,8 +120,10 @@ const update = (pairs: [AnyKey, unknown][], form: "object" | "map" | "pairs") =>
           : form === "map"
             ? new Map(pairs)
             : pairs;
-      // Object.fromEntries reorders integer-like keys, exactly as Object.entries will read them back.
-      const applied: [AnyKey, unknown][] = form === "object" ? Object.entries(mapping) : pairs;
+      // Object.fromEntries reorders integer-like keys, exactly as Object.entries will read them back;
+      // a Map keeps the first position of a repeated key (10 and "10" are two Map keys, one store key).
+      const applied: [AnyKey, unknown][] =
+        mapping instanceof Map ? [...mapping] : form === "object" ? Object.entries(mapping) : pairs;
       await r.store.update(mapping);
       for (const [k, v] of applied) m.map.set(String(k), roundTripped(v));
     },
