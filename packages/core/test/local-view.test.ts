@@ -93,6 +93,37 @@ describe("local view over an asynchronous backend", () => {
     expect(() => store.clear()).toThrow(/needs the whole store/);
   });
 
+  it("reopening a store in the same process takes over the closed view: one changes call, no load", async () => {
+    const { backend, calls } = remote();
+    const first = await openStore<Record<string, number>>({ backend });
+    first.a = 1;
+    first.b = 2;
+    await close(first);
+    calls.length = 0;
+    const again = await openStore<Record<string, number>>({ backend });
+    expect(calls).toEqual(["changes"]);
+    expect(again.toObject()).toEqual({ a: 1, b: 2 });
+    // What others wrote while no view was open is brought in by that one call.
+    await backend.set("default", "c", "3");
+    await backend.delete("default", "a");
+    await close(again);
+    calls.length = 0;
+    const third = await openStore<Record<string, number>>({ backend });
+    expect(calls).toEqual(["changes"]);
+    expect(third.toObject()).toEqual({ b: 2, c: 3 });
+    // Two views open at once: the second loads its own data.
+    const fourth = await openStore<Record<string, number>>({ backend });
+    expect(calls).toContain("load");
+    third.d = 4;
+    await flush(third);
+    expect(fourth.d).toBeUndefined();
+    await Promise.all([close(third), close(fourth)]);
+    // A dropped store answers reset: the reopened view reloads instead of serving old keys.
+    await backend.dropStore("default");
+    const fifth = await openStore<Record<string, number>>({ backend });
+    expect(fifth.toObject()).toEqual({});
+  });
+
   it("lists what a prefix-limited view holds: keys, values, entries, size, toObject", async () => {
     const { backend } = remote();
     await backend.setMany("default", [

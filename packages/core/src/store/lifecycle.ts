@@ -26,6 +26,8 @@ interface StoreHandle {
   flush(): Promise<void>;
   /** Brings the view up to date (local views); nothing to do for direct stores. */
   refresh(): Promise<void>;
+  /** Called once the store is closed: a local view keeps its data for the next open. */
+  closed?(): void;
 }
 
 // valtio-style: state lives beside the proxy, so the proxy itself exposes nothing but data and methods.
@@ -107,6 +109,7 @@ export async function openStore<T = Record<string, unknown>>(
       await view.flush();
     },
     refresh: () => view.refresh(),
+    closed: () => view.park(),
   };
   return registerStore(createDictProxy<T>(store), handle);
 }
@@ -171,6 +174,7 @@ export async function close(store: object): Promise<void> {
   await handle.flush();
   handle.core.closed = true;
   if (handle.core.ownsBackend) await handle.core.backend.dispose?.();
+  else handle.closed?.();
 }
 
 /** The backend a store uses. */
