@@ -1,9 +1,8 @@
-import { decodeFrozen, decodeValue } from "./codec.ts";
-import { isShareable } from "./shareable.ts";
+import { decodeValue } from "./codec.ts";
 
 /** Marks an entry whose owner keeps a decode cache that is still empty. */
 export const UNDECODED: unique symbol = Symbol("undecoded");
-/** Marks a cached entry whose value must be decoded on every read (an object to copy, an unshareable frozen value). */
+/** Marks a cached entry whose value is an object: every read decodes a fresh copy. */
 const NOT_PRIMITIVE: unique symbol = Symbol("not primitive");
 
 /**
@@ -14,8 +13,6 @@ const NOT_PRIMITIVE: unique symbol = Symbol("not primitive");
 export interface DecodeCache {
   /** The decoded primitive of a copying read. */
   decoded?: unknown;
-  /** The frozen value of a frozen read (when it may be shared). */
-  frozen?: unknown;
 }
 
 /**
@@ -28,19 +25,5 @@ export function decodeCached(entry: { readonly value: string } & DecodeCache): u
   if (cached !== UNDECODED) return cached;
   const value = decodeValue(entry.value);
   entry.decoded = typeof value === "object" && value !== null ? NOT_PRIMITIVE : value;
-  return value;
-}
-
-/**
- * Decodes an entry for a frozen read, or `undefined` when the entry keeps no cache: a value that
- * may be shared is decoded and frozen once per entry; one that may not is decoded every time.
- */
-export function frozenCached(entry: { readonly value: string } & DecodeCache): unknown {
-  const cached = entry.frozen;
-  if (cached === undefined) return undefined;
-  if (cached === NOT_PRIMITIVE) return decodeFrozen(entry.value);
-  if (cached !== UNDECODED) return cached;
-  const value = decodeFrozen(entry.value);
-  entry.frozen = isShareable(entry.value, value) ? value : NOT_PRIMITIVE;
   return value;
 }

@@ -72,7 +72,7 @@ export class MemoryTable {
     } else {
       seq = previous.seq;
     }
-    this.slots.set(key, { value, version, expiresAt, seq, decoded: UNDECODED, frozen: UNDECODED });
+    this.slots.set(key, { value, version, expiresAt, seq, decoded: UNDECODED });
     // Most stores never use TTLs: skip the Set lookup when nothing expires.
     if (expiresAt !== null) this.expiring.add(key);
     else if (this.expiring.size !== 0) this.expiring.delete(key);

@@ -1,6 +1,6 @@
 import type { Backend, BackendEntry, CommitResult, CommitWrite } from "../backend.ts";
 import { decodeFrozen, decodeValue, encodeValue } from "../codec/codec.ts";
-import { decodeCached, frozenCached } from "../codec/decoded-cache.ts";
+import { decodeCached } from "../codec/decoded-cache.ts";
 import { isShareable } from "../codec/shareable.ts";
 import { completeBackend } from "../complete-backend.ts";
 import { StoreError } from "../errors.ts";
@@ -93,9 +93,6 @@ export class StoreCore {
   /** Decodes an entry's value as the snapshot mode says. */
   decode(key: string, entry: BackendEntry): unknown {
     if (!this.frozen) return decodeCached(entry);
-    // A frozen value is never undefined, so `undefined` means the entry keeps no cache of its own.
-    const own = frozenCached(entry);
-    if (own !== undefined) return own;
     const cached = this.frozenCache.get(key);
     if (cached !== undefined && cached.text === entry.value) return cached.value;
     const value = decodeFrozen(entry.value);
