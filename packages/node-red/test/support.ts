@@ -3,8 +3,8 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll } from "vitest";
 import type { NodeRedContextStore } from "@dictstore/node-red";
+import { afterAll } from "vitest";
 
 const require = createRequire(import.meta.url);
 // Node-RED's own packages, resolved from its install (pnpm keeps them beside it, not beside us).
