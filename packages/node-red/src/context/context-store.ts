@@ -195,12 +195,11 @@ class DictstoreContext implements NodeRedContextStore {
     }
   }
 
-  /** The background timer: commits what is buffered, then brings in what other instances wrote. */
+  /** The background timer: commits what is buffered (a failed commit is retried), then brings in what others wrote. */
   async #sync(): Promise<void> {
     const store = this.#store;
     if (store === undefined) return;
     try {
-      await flush(store);
       await refresh(store);
       this.#lastWarning = undefined;
     } catch (error) {
