@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { close, createAsyncStore } from "@dictstore/core";
 import { dictstoreNode } from "@dictstore/node-red";
 import { type RedisServer, startRedisServer } from "@dictstore/testing";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { flatNodeRedPath, tempDir } from "./support.ts";
 
 const require = createRequire(import.meta.url);
@@ -22,7 +22,11 @@ interface Helper {
   getNode(id: string): TestNode;
 }
 
+// On require, the helper tries to find Node-RED on its own and logs why it cannot under pnpm;
+// init() below gives it the path. Its one console.log of that attempt is kept out of the output.
+const log = vi.spyOn(console, "log").mockImplementation(() => {});
 const helper = require("node-red-node-test-helper") as Helper;
+log.mockRestore();
 helper.init(flatNodeRedPath());
 
 /** A flow of one dictstore node per entry, each wired to its own helper node `out-<id>`. */

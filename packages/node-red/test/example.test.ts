@@ -24,7 +24,9 @@ it("examples/integrations/node-red.ts runs, exits on its own, and a second run c
   const first = await runExample(url);
   expect(first.stderr).not.toMatch(/Error/);
   expect(first.code).toBe(0);
-  expect(first.stdout).toContain("The increment node answered 1, 2, 3, 4, 5, 6, 7, 8, 9, 10: no update lost.");
+  expect(first.stdout).toContain(
+    "The increment node answered 1, 2, 3, 4, 5, 6, 7, 8, 9, 10: no update lost.",
+  );
   expect(first.stdout).toMatch(/shop\/lastOrder = "order-\d+"/);
   const second = await runExample(url);
   expect(second.code).toBe(0);
