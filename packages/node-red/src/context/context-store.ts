@@ -181,7 +181,10 @@ class DictstoreContext implements NodeRedContextStore {
 
   #open(): DataStore {
     if (this.#store === undefined) {
-      throw new Error("[@dictstore/node-red] The context store is not open (Node-RED calls open() first).");
+      throw new StoreError(
+        "CLOSED",
+        "[@dictstore/node-red] The context store is not open: Node-RED opens it at start and closes it at stop.",
+      );
     }
     return this.#store;
   }
@@ -203,6 +206,7 @@ class DictstoreContext implements NodeRedContextStore {
       await refresh(store);
       this.#lastWarning = undefined;
     } catch (error) {
+      if (this.#store !== store) return; // closed meanwhile: close() reports its own outcome
       // The writes stay buffered and are retried on the next tick; say so once per distinct error.
       const message = `[@dictstore/node-red] context store "${this.#config.store ?? DEFAULT_STORE}": ${String((error as Error).message ?? error)}`;
       if (message !== this.#lastWarning) log.warn(message);
