@@ -6,6 +6,7 @@ import {
   isSyncBackend,
   openStore,
   refresh,
+  StoreError,
 } from "@dictstore/core";
 import nodeRedUtil from "@node-red/util";
 import { openBackend } from "../open-backend.ts";
