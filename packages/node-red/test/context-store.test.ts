@@ -165,6 +165,16 @@ describe("context store: persistence and readable keys", () => {
     await import("@dictstore/core").then(({ close }) => close(raw));
   });
 
+  it("refuses use before open and after close with a typed CLOSED error", async () => {
+    const store = contextStore({ url: `sqlite:${tempDir()}/context.db` });
+    expect(() => store.get("global", "k")).toThrow(expect.objectContaining({ code: "CLOSED" }));
+    await store.open();
+    store.set("global", "k", 1);
+    await store.close();
+    expect(() => store.set("global", "k", 2)).toThrow(expect.objectContaining({ code: "CLOSED" }));
+    await expect(viaCallback((cb) => store.get("global", "k", cb))).rejects.toMatchObject({ code: "CLOSED" });
+  });
+
   it("reports a value it cannot store with a typed error, and stores nothing of it", async () => {
     const store = await sqliteContext();
     expect(() => store.set("f1", "bad", { run: () => 1 })).toThrow(
