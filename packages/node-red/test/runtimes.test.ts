@@ -12,7 +12,7 @@ import { eventually, tempDir } from "./support.ts";
 const started: Runtime[] = [];
 afterAll(async () => {
   await Promise.allSettled(started.map((runtime) => runtime.stop()));
-});
+}, 60_000);
 
 async function start(options: Parameters<typeof startNodeRed>[0]): Promise<Runtime> {
   const runtime = await startNodeRed(options);
@@ -54,7 +54,7 @@ describe("two Node-RED runtimes on one private Redis", () => {
   afterAll(async () => {
     await Promise.allSettled([a?.stop(), b?.stop()]);
     await redis?.stop();
-  });
+  }, 60_000);
 
   it("2 x 500 messages through the increment node: exactly 1,000", async () => {
     const [fromA, fromB] = await Promise.all([
