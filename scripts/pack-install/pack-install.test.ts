@@ -1,5 +1,14 @@
 import { execFile } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -24,7 +33,10 @@ interface Manifest {
 
 const packages = readdirSync(packagesDir)
   .filter((dir) => existsSync(join(packagesDir, dir, "package.json")))
-  .map((dir) => ({ dir: join(packagesDir, dir), manifest: readJson<Manifest>(join(packagesDir, dir, "package.json")) }))
+  .map((dir) => ({
+    dir: join(packagesDir, dir),
+    manifest: readJson<Manifest>(join(packagesDir, dir, "package.json")),
+  }))
   .filter(({ manifest }) => manifest.private !== true);
 
 function readJson<T>(file: string): T {
@@ -38,15 +50,25 @@ interface Run {
 }
 
 /** Runs a command to its end (or its timeout) and returns its exit code and output; never throws. */
-function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<Run> {
+function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       command,
       args,
-      { cwd: options.cwd, env: options.env ?? process.env, timeout: options.timeoutMs ?? 60_000, maxBuffer: 16 << 20 },
+      {
+        cwd: options.cwd,
+        env: options.env ?? process.env,
+        timeout: options.timeoutMs ?? 60_000,
+        maxBuffer: 16 << 20,
+      },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1;
-        const timedOut = error !== null && error.killed === true ? `\n(killed after ${options.timeoutMs ?? 60_000} ms)` : "";
+        const timedOut =
+          error !== null && error.killed === true ? `\n(killed after ${options.timeoutMs ?? 60_000} ms)` : "";
         resolve({ code, stdout: String(stdout), stderr: String(stderr) + timedOut });
       },
     );
@@ -86,7 +108,10 @@ beforeAll(async () => {
   for (const { dir, manifest } of packages) {
     const packed = await run("pnpm", ["pack", "--pack-destination", tarballDir], { cwd: dir });
     expectSuccess(packed, `pnpm pack ${manifest.name}`);
-    const file = join(tarballDir, `${manifest.name.replace("@", "").replace("/", "-")}-${manifest.version}.tgz`);
+    const file = join(
+      tarballDir,
+      `${manifest.name.replace("@", "").replace("/", "-")}-${manifest.version}.tgz`,
+    );
     expect(existsSync(file), file).toBe(true);
     tarballs.set(manifest.name, file);
   }
@@ -102,7 +127,10 @@ beforeAll(async () => {
     "@types/node": installedVersion("@types/node", repoRoot),
   };
   for (const [name, file] of tarballs) dependencies[name] = `file:${file}`;
-  writeFileSync(join(app, "package.json"), `${JSON.stringify({ name: "app", private: true, dependencies }, null, 2)}\n`);
+  writeFileSync(
+    join(app, "package.json"),
+    `${JSON.stringify({ name: "app", private: true, dependencies }, null, 2)}\n`,
+  );
   // --legacy-peer-deps: @dictstore/testing's peer vitest is not wanted in a user's app; ioredis is listed above.
   const installed = await run(
     "npm",
@@ -111,14 +139,18 @@ beforeAll(async () => {
   );
   expectSuccess(installed, "npm install");
   const binding = join("build", "Release", "better_sqlite3.node");
-  const workspaceSqlite = join(createRequire(join(sqliteDir, "package.json")).resolve("better-sqlite3/package.json"), "..");
+  const workspaceSqlite = join(
+    createRequire(join(sqliteDir, "package.json")).resolve("better-sqlite3/package.json"),
+    "..",
+  );
   mkdirSync(join(app, "node_modules", "better-sqlite3", "build", "Release"), { recursive: true });
   copyFileSync(join(workspaceSqlite, binding), join(app, "node_modules", "better-sqlite3", binding));
 
   for (const file of ["esm.mjs", "cjs.cjs", "tsconfig.nodenext.json", "tsconfig.bundler.json"]) {
     copyFileSync(join(appSources, file), join(app, file));
   }
-  for (const target of ["check.ts", "check.mts", "check.cts"]) copyFileSync(join(appSources, "check.ts"), join(app, target));
+  for (const target of ["check.ts", "check.mts", "check.cts"])
+    copyFileSync(join(appSources, "check.ts"), join(app, target));
   redis = await startRedisServer();
 }, 300_000);
 
@@ -128,19 +160,27 @@ afterAll(async () => {
 });
 
 describe("every package tarball", () => {
-  it.each(packages.map(({ manifest }) => manifest.name))("%s has a README, a LICENSE, a repository and no workspace: ranges", async (name) => {
-    const file = tarballs.get(name) as string;
-    const listing = await run("tar", ["-tzf", file], { cwd: work });
-    expectSuccess(listing, "tar -t");
-    const files = listing.stdout.split("\n").filter(Boolean);
-    expect(files).toContain("package/README.md");
-    expect(files).toContain("package/LICENSE");
-    expect(files).toContain("package/dist/index.js");
-    const manifest = JSON.parse((await run("tar", ["-xzOf", file, "package/package.json"], { cwd: work })).stdout) as Manifest;
-    expect(manifest.license).toBe("MIT");
-    expect(manifest.repository).toMatchObject({ type: "git", url: expect.stringMatching(/^git\+https:\/\//) });
-    expect(JSON.stringify(manifest)).not.toContain("workspace:");
-  });
+  it.each(packages.map(({ manifest }) => manifest.name))(
+    "%s has a README, a LICENSE, a repository and no workspace: ranges",
+    async (name) => {
+      const file = tarballs.get(name) as string;
+      const listing = await run("tar", ["-tzf", file], { cwd: work });
+      expectSuccess(listing, "tar -t");
+      const files = listing.stdout.split("\n").filter(Boolean);
+      expect(files).toContain("package/README.md");
+      expect(files).toContain("package/LICENSE");
+      expect(files).toContain("package/dist/index.js");
+      const manifest = JSON.parse(
+        (await run("tar", ["-xzOf", file, "package/package.json"], { cwd: work })).stdout,
+      ) as Manifest;
+      expect(manifest.license).toBe("MIT");
+      expect(manifest.repository).toMatchObject({
+        type: "git",
+        url: expect.stringMatching(/^git\+https:\/\//),
+      });
+      expect(JSON.stringify(manifest)).not.toContain("workspace:");
+    },
+  );
 
   it("@dictstore/testing ships ESM only (its suite imports vitest, which a CommonJS build could never load)", async () => {
     const listing = await run("tar", ["-tzf", tarballs.get("@dictstore/testing") as string], { cwd: work });
@@ -148,14 +188,22 @@ describe("every package tarball", () => {
   });
 
   it.each(packages.map(({ manifest }) => manifest.name))("%s: publint is clean", async (name) => {
-    const result = await run(bin("publint"), ["run", tarballs.get(name) as string, "--strict", "--level", "suggestion"], { cwd: work });
+    const result = await run(
+      bin("publint"),
+      ["run", tarballs.get(name) as string, "--strict", "--level", "suggestion"],
+      { cwd: work },
+    );
     expectSuccess(result, "publint");
     expect(result.stdout).toContain("All good");
   });
 
   it.each(packages.map(({ manifest }) => manifest.name))("%s: are-the-types-wrong is clean", async (name) => {
     const profile = name === "@dictstore/testing" ? "esm-only" : "strict";
-    const result = await run(bin("attw"), [tarballs.get(name) as string, "--profile", profile, "--format", "ascii", "--no-color", "--no-emoji"], { cwd: work });
+    const result = await run(
+      bin("attw"),
+      [tarballs.get(name) as string, "--profile", profile, "--format", "ascii", "--no-color", "--no-emoji"],
+      { cwd: work },
+    );
     expectSuccess(result, "attw");
   });
 });
@@ -172,7 +220,11 @@ interface ScriptOutput {
   direct: number[];
 }
 
-async function runScript(script: Format, url: string | undefined, env: NodeJS.ProcessEnv = {}): Promise<ScriptOutput> {
+async function runScript(
+  script: Format,
+  url: string | undefined,
+  env: NodeJS.ProcessEnv = {},
+): Promise<ScriptOutput> {
   const result = await run(process.execPath, url === undefined ? [script] : [script, url], {
     cwd: app,
     env: cleanEnv(env),
@@ -184,7 +236,13 @@ async function runScript(script: Format, url: string | undefined, env: NodeJS.Pr
 
 describe("the installed packages at run time", () => {
   it.each(formats)("%s over memory: (a second open is a fresh store)", async (script) => {
-    expect(await runScript(script, "memory:")).toEqual({ date: false, visits: 1, step: 1, keys: ["visits"], direct: [1, 2] });
+    expect(await runScript(script, "memory:")).toEqual({
+      date: false,
+      visits: 1,
+      step: 1,
+      keys: ["visits"],
+      direct: [1, 2],
+    });
   });
 
   it.each(formats)("%s over SQLite: data outlives the store, Dates come back as Dates", async (script) => {
@@ -199,12 +257,20 @@ describe("the installed packages at run time", () => {
   });
 
   it.each(formats)("%s over a private Redis", async (script) => {
-    expect(await runScript(script, (redis as RedisServer).url)).toMatchObject({ greeting: "hello", date: true, visits: 2, step: 2 });
+    expect(await runScript(script, (redis as RedisServer).url)).toMatchObject({
+      greeting: "hello",
+      date: true,
+      visits: 2,
+      step: 2,
+    });
   });
 
   it.each(formats)("%s: openStore() with neither backend nor url uses DICTSTORE_URL", async (script) => {
     const file = join(app, `env-${script}.db`);
-    expect(await runScript(script, undefined, { DICTSTORE_URL: file })).toMatchObject({ greeting: "hello", visits: 2 });
+    expect(await runScript(script, undefined, { DICTSTORE_URL: file })).toMatchObject({
+      greeting: "hello",
+      visits: 2,
+    });
     expect(existsSync(file)).toBe(true);
   });
 
@@ -220,7 +286,10 @@ describe("the installed packages at run time", () => {
 
 describe("a strict TypeScript build against the installed types (skipLibCheck false)", () => {
   it.each(["nodenext", "bundler"])("compiles under module resolution %s", async (mode) => {
-    const result = await run(join(app, "node_modules", ".bin", "tsc"), ["-p", `tsconfig.${mode}.json`], { cwd: app, timeoutMs: 120_000 });
+    const result = await run(join(app, "node_modules", ".bin", "tsc"), ["-p", `tsconfig.${mode}.json`], {
+      cwd: app,
+      timeoutMs: 120_000,
+    });
     expectSuccess(result, `tsc -p tsconfig.${mode}.json`);
   });
 });

@@ -2,8 +2,15 @@
 // tarballs: as ESM (check.mts) and CommonJS (check.cts) under nodenext, and as check.ts under bundler.
 // It is never run; it only has to compile the way a user's code would.
 import { EXIT_CODES, runCli } from "@dictstore/cli";
-import { type AsyncDataStore, close, createAsyncStore, type DataStore, openStore, StoreError } from "@dictstore/core";
-import { createDashboardHandler, type DashboardHandlerOptions } from "@dictstore/dashboard";
+import {
+  type AsyncDataStore,
+  close,
+  createAsyncStore,
+  type DataStore,
+  openStore,
+  StoreError,
+} from "@dictstore/core";
+import type { createDashboardHandler, DashboardHandlerOptions } from "@dictstore/dashboard";
 import { type RedisBackendOptions, redisBackend } from "@dictstore/redis";
 import { type SqliteBackendOptions, sqliteBackend } from "@dictstore/sqlite";
 import { defineStep, type Pd, runStep } from "@dictstore/workflow";
@@ -29,10 +36,17 @@ export async function check(): Promise<number> {
   const factories = [() => sqliteBackend(sqlite), () => redisBackend(redis)];
   const asyncStore: AsyncDataStore<Records> = createAsyncStore<Records>({ url: "memory:" });
   const dashboard: typeof createDashboardHandler | DashboardHandlerOptions | undefined = undefined;
-  const step = defineStep((pd: Pd<{ data_store: DataStore<Records> }>) => pd.inputs["data_store"].counter);
+  const step = defineStep((pd: Pd<{ data_store: DataStore<Records> }>) => pd.inputs.data_store.counter);
   const result = await runStep(step, { stores: { data_store: store } });
   const error = result.ok ? undefined : new StoreError("INVALID_ARGUMENT", "unused");
   await close(asyncStore);
   const cli: typeof runCli = runCli;
-  return profile.visits + factories.length + EXIT_CODES.OK + (error === undefined ? 0 : 1) + (dashboard ? 1 : 0) + cli.length;
+  return (
+    profile.visits +
+    factories.length +
+    EXIT_CODES.OK +
+    (error === undefined ? 0 : 1) +
+    (dashboard ? 1 : 0) +
+    cli.length
+  );
 }
