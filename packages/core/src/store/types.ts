@@ -79,7 +79,11 @@ export interface StoreMethods<T> extends AtomicMethods<T> {
    * Atomic update on an untyped key: the draft's type is inferred from `initial`, so
    * `update("profile", (p) => { p.visits++ }, { visits: 0 })` type-checks on a `DataStore` without a schema.
    */
-  update<K extends StoreKey<T>, V extends UntypedValue<T[K]>>(key: K, recipe: UpdateRecipe<V>, initial: V): Promise<V>;
+  update<K extends StoreKey<T>, V extends UntypedValue<T[K]>>(
+    key: K,
+    recipe: UpdateRecipe<V>,
+    initial: V,
+  ): Promise<V>;
   /** Atomic update: runs an immer recipe on the current value (or `initial`); commits only if the key did not change meanwhile. */
   update<K extends StoreKey<T>, V extends T[K] = T[K]>(
     key: K,
@@ -120,7 +124,11 @@ export interface AsyncDataStore<T = Record<string, unknown>> extends AtomicMetho
   pop<K extends StoreKey<T>, D>(key: K | number, fallback: D): Promise<T[K] | D>;
   setdefault<K extends StoreKey<T>>(key: K | number, value: T[K]): Promise<T[K]>;
   update(mapping: Partial<T> | Iterable<readonly [StoreKey<T>, StoreValue<T>]>): Promise<void>;
-  update<K extends StoreKey<T>, V extends UntypedValue<T[K]>>(key: K, recipe: UpdateRecipe<V>, initial: V): Promise<V>;
+  update<K extends StoreKey<T>, V extends UntypedValue<T[K]>>(
+    key: K,
+    recipe: UpdateRecipe<V>,
+    initial: V,
+  ): Promise<V>;
   update<K extends StoreKey<T>, V extends T[K] = T[K]>(
     key: K,
     recipe: UpdateRecipe<V>,
