@@ -89,6 +89,7 @@ function installedVersion(name: string, from: string): string {
 const work = mkdtempSync(join(tmpdir(), "dictstore-pack-install-"));
 const tarballDir = join(work, "tarballs");
 const app = join(work, "app");
+const cliOnly = join(work, "cli-only");
 const tarballs = new Map<string, string>();
 let redis: RedisServer | undefined;
 
@@ -99,6 +100,39 @@ function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   delete env.NODE_OPTIONS;
   delete env.VITEST;
   return env;
+}
+
+/** Writes a package.json and runs `npm install` in `dir`, reusing the workspace's better-sqlite3 build. */
+async function installProject(
+  dir: string,
+  dependencies: Record<string, string>,
+  overrides?: Record<string, string>,
+): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const manifest = {
+    name: "app",
+    private: true,
+    dependencies,
+    ...(overrides === undefined ? {} : { overrides }),
+  };
+  writeFileSync(join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  // --legacy-peer-deps: @dictstore/testing's peer vitest is not wanted in a user's app; ioredis is listed.
+  const installed = await run(
+    "npm",
+    ["install", "--ignore-scripts", "--legacy-peer-deps", "--prefer-offline", "--no-audit", "--no-fund"],
+    { cwd: dir, env: cleanEnv(), timeoutMs: 180_000 },
+  );
+  expectSuccess(installed, `npm install in ${dir}`);
+  const binding = join("build", "Release", "better_sqlite3.node");
+  const sqliteDir = join(packagesDir, "sqlite");
+  const workspaceSqlite = join(
+    createRequire(join(sqliteDir, "package.json")).resolve("better-sqlite3/package.json"),
+    "..",
+  );
+  const target = join(dir, "node_modules", "better-sqlite3");
+  if (!existsSync(target)) return;
+  mkdirSync(join(target, "build", "Release"), { recursive: true });
+  copyFileSync(join(workspaceSqlite, binding), join(target, binding));
 }
 
 beforeAll(async () => {
@@ -127,24 +161,19 @@ beforeAll(async () => {
     "@types/node": installedVersion("@types/node", repoRoot),
   };
   for (const [name, file] of tarballs) dependencies[name] = `file:${file}`;
-  writeFileSync(
-    join(app, "package.json"),
-    `${JSON.stringify({ name: "app", private: true, dependencies }, null, 2)}\n`,
+  await installProject(app, dependencies);
+  // The CLI alone, as `npm install @dictstore/cli` gives it: only what its own manifest pulls in.
+  // (The other tarballs stand in for the registry through `overrides`; they are installed only if
+  // something in the tree depends on them.)
+  const overrides = Object.fromEntries([...tarballs].map(([name, file]) => [name, `file:${file}`]));
+  await installProject(
+    cliOnly,
+    {
+      "@dictstore/cli": `file:${tarballs.get("@dictstore/cli") as string}`,
+      "better-sqlite3": dependencies["better-sqlite3"] as string,
+    },
+    overrides,
   );
-  // --legacy-peer-deps: @dictstore/testing's peer vitest is not wanted in a user's app; ioredis is listed above.
-  const installed = await run(
-    "npm",
-    ["install", "--ignore-scripts", "--legacy-peer-deps", "--prefer-offline", "--no-audit", "--no-fund"],
-    { cwd: app, env: cleanEnv(), timeoutMs: 180_000 },
-  );
-  expectSuccess(installed, "npm install");
-  const binding = join("build", "Release", "better_sqlite3.node");
-  const workspaceSqlite = join(
-    createRequire(join(sqliteDir, "package.json")).resolve("better-sqlite3/package.json"),
-    "..",
-  );
-  mkdirSync(join(app, "node_modules", "better-sqlite3", "build", "Release"), { recursive: true });
-  copyFileSync(join(workspaceSqlite, binding), join(app, "node_modules", "better-sqlite3", binding));
 
   for (const file of ["esm.mjs", "cjs.cjs", "tsconfig.nodenext.json", "tsconfig.bundler.json"]) {
     copyFileSync(join(appSources, file), join(app, file));
@@ -274,8 +303,8 @@ describe("the installed packages at run time", () => {
     expect(existsSync(file)).toBe(true);
   });
 
-  it("`npx dictstore info` works on the default backend (the SQLite file under the working directory)", async () => {
-    const cwd = join(app, "cli-cwd");
+  it("`npx dictstore info` works on the default backend with only @dictstore/cli installed", async () => {
+    const cwd = join(cliOnly, "cli-cwd");
     mkdirSync(cwd, { recursive: true });
     const result = await run("npx", ["--no-install", "dictstore", "info"], { cwd, env: cleanEnv() });
     expectSuccess(result, "npx dictstore info");
