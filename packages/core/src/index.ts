@@ -56,6 +56,7 @@ export type {
   StoreKey,
   StoreMethods,
   StoreValue,
+  UntypedValue,
   UpdateRecipe,
 } from "./store/types.ts";
 export type { BackendFromUrlOptions } from "./url/backend-from-url.ts";

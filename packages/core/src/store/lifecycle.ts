@@ -1,6 +1,6 @@
 import { type Backend, isSyncBackend, type SyncBackend } from "../backend.ts";
 import { StoreError } from "../errors.ts";
-import { backendFromUrl } from "../url/backend-from-url.ts";
+import { backendFromUrl, withEnvUrl } from "../url/backend-from-url.ts";
 import { lazyBackend } from "../url/lazy-backend.ts";
 import { parseStoreUrl } from "../url/parse-store-url.ts";
 import { LocalView } from "../view/local-view.ts";
@@ -79,8 +79,9 @@ export function createStore<T = Record<string, unknown>>(
 
 /** Opens a dict store over any backend: directly for synchronous backends, through a local view for asynchronous ones. */
 export async function openStore<T = Record<string, unknown>>(
-  options: StoreOptions<Backend> = {},
+  givenOptions: StoreOptions<Backend> = {},
 ): Promise<DataStore<T>> {
+  const options = withEnvUrl(givenOptions);
   if (options.backend === undefined && options.url !== undefined) {
     const backend = await backendFromUrl(options.url);
     try {
@@ -113,8 +114,9 @@ export async function openStore<T = Record<string, unknown>>(
 
 /** Opens the all-async form of a store (every method returns a promise), over any backend. */
 export function createAsyncStore<T = Record<string, unknown>>(
-  options: StoreOptions<Backend> = {},
+  givenOptions: StoreOptions<Backend> = {},
 ): AsyncDataStore<T> {
+  const options = withEnvUrl(givenOptions);
   const { url } = options;
   const fromUrl = options.backend === undefined && url !== undefined;
   const core = new StoreCore(
