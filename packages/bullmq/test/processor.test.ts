@@ -31,12 +31,14 @@ afterAll(async () => {
 async function queueWith(make: (name: string) => Worker) {
   const name = `q-${randomUUID()}`;
   const queue = new Queue(name, { connection });
-  const events = new QueueEvents(name, { connection: connection.duplicate() });
+  const eventsConnection = connection.duplicate();
+  const events = new QueueEvents(name, { connection: eventsConnection });
   await events.waitUntilReady();
   const worker = make(name);
   onTestFinished(async () => {
     await worker.close();
     await events.close();
+    await eventsConnection.quit();
     await queue.obliterate({ force: true });
     await queue.close();
   });
