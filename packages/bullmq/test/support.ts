@@ -17,8 +17,12 @@ const childScript = fileURLToPath(new URL("./fixtures/worker-child.ts", import.m
 /** One worker process. */
 export interface WorkerProcess {
   readonly child: ChildProcess;
+  /** Resolves once a standby has loaded and waits for `go()`; with no standby, once it is ready. */
+  readonly loaded: Promise<void>;
   /** Resolves once the worker is connected and serving. */
   readonly ready: Promise<void>;
+  /** Tells a standby to start serving. */
+  go(): void;
   /** Resolves when the process has exited (however). */
   readonly exited: Promise<void>;
   /** What it printed to stderr (for failure messages). */
@@ -30,7 +34,7 @@ export function startWorker(config: ChildConfig): WorkerProcess {
   const child = spawn(process.execPath, ["--import", tsxLoader, childScript, JSON.stringify(config)], {
     cwd: repoRoot,
     env: { ...process.env, TSX_TSCONFIG_PATH: join(repoRoot, "tsconfig.json") },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["pipe", "pipe", "pipe"],
   });
   let out = "";
   let err = "";
@@ -38,15 +42,25 @@ export function startWorker(config: ChildConfig): WorkerProcess {
     err = (err + chunk).slice(-8000);
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-      out += chunk;
-      if (out.split("\n").includes("ready")) resolve();
+  const printed = (line: string) =>
+    new Promise<void>((resolve, reject) => {
+      child.stdout?.on("data", () => {
+        if (out.split("\n").includes(line)) resolve();
+      });
+      void exited.then(() => reject(new Error(`worker process exited before "${line}":\n${err}`)));
     });
-    void exited.then(() => reject(new Error(`worker process exited before it was ready:\n${err}`)));
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+    out += chunk;
   });
-  ready.catch(() => {}); // a worker killed while starting is expected in the kill tests
-  return { child, ready, exited, stderr: () => err };
+  const ready = printed("ready");
+  const loaded = config.standby === true ? printed("loaded") : ready;
+  // A worker killed while starting is expected in the kill tests.
+  ready.catch(() => {});
+  loaded.catch(() => {});
+  const go = () => {
+    child.stdin?.write("go\n");
+  };
+  return { child, loaded, ready, go, exited, stderr: () => err };
 }
 
 /** Stops worker processes gracefully (SIGTERM closes the worker and its stores), SIGKILL as a last resort. */
