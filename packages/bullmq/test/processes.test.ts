@@ -176,7 +176,13 @@ describe(`${WORKERS} worker processes × ${JOBS} jobs`, () => {
 
 describe("a job scheduler served by 3 processes", () => {
   it("runs each tick of an every-100-ms schedule once, over 3 s", async () => {
-    const config = baseConfig({ step: "tick", scheduleEveryMs: 100 });
+    // BullMQ's default locks: nothing is killed here, and a busy machine must not make a job look stalled.
+    const config = baseConfig({
+      step: "tick",
+      scheduleEveryMs: 100,
+      lockDurationMs: 30_000,
+      stalledIntervalMs: 30_000,
+    });
     const queue = await queueOf(config, 0);
     // Every process registers the same scheduler (an upsert) and serves the queue.
     const workers = Array.from({ length: 3 }, () => startWorker(config));
