@@ -24,7 +24,7 @@ export const groupSetup = redis.groupSetup;
 /** Stops the server and restores the clock chosen on the command line. */
 export const groupTeardown = redis.groupTeardown;
 
-const JOBS = 32;
+const JOBS = 128;
 const READS = Array.from({ length: 10 }, (_, i) => `read:${i}`);
 const WRITES = Array.from({ length: 5 }, (_, i) => `write:${i}`);
 type Records = Record<string, unknown>;
@@ -135,7 +135,7 @@ export const cases: BenchCase[] = [1, 16].map(
     baselineName: `bare BullMQ processor of awaited ioredis GET/SET`,
     maxRatio: 1.25,
     async: true,
-    rounds: 15,
+    rounds: 12,
     setup: () => p14(concurrency),
   }),
 );
