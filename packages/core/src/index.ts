@@ -35,6 +35,8 @@ export { DEFAULT_LIMITS } from "./limits.ts";
 export type { MemoryBackendOptions } from "./memory/memory-backend.ts";
 export { memoryBackend } from "./memory/memory-backend.ts";
 export { isReservedKey, RESERVED_KEYS } from "./reserved.ts";
+export type { IdempotencyOptions, ScopedCommit } from "./store/idempotency.ts";
+export { withIdempotencyKey } from "./store/idempotency.ts";
 export type { StagedWritesOptions } from "./store/lifecycle.ts";
 export {
   backendOf,

@@ -18,6 +18,7 @@ export type {
   StepErrorKind,
   StepFailure,
   StepHandler,
+  StepIdempotency,
   StepLog,
   StepMeta,
   StepOptions,

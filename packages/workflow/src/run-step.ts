@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { type DataStore, flush, withStagedWrites } from "@dictstore/core";
+import { type DataStore, flush, withIdempotencyKey, withStagedWrites } from "@dictstore/core";
 import { defineStep, isStep } from "./define-step.ts";
 import { classify, invalid } from "./errors.ts";
 import { captureLogs, type LogSink } from "./logs.ts";
@@ -11,6 +11,7 @@ import type {
   StepContext,
   StepError,
   StepHandler,
+  StepIdempotency,
   StepLog,
   StepPhase,
   StepResult,
@@ -32,6 +33,7 @@ interface LooseContext {
   steps?: unknown;
   meta?: Readonly<Record<string, unknown>>;
   printLogs?: boolean;
+  idempotency?: StepIdempotency;
 }
 
 /** Counts handler runs, tracks the phase and builds `pd` for each run. */
@@ -61,7 +63,7 @@ class Run<TInputs, TSteps, TResult> {
         if (typeof name !== "string") throw invalid("pd.export(name, value) takes a string name.");
         exports[name] = value;
       },
-      meta: { ...this.context.meta, attempt: this.attempt },
+      meta: { ...this.context.meta, attempt: firstAttempt(this.context.meta) + this.attempt - 1 },
     };
     const value = await this.handler(pd);
     this.phase = "commit";
@@ -142,6 +144,12 @@ async function runOnce<TInputs, TSteps, TResult>(
   }
 }
 
+/** The attempt number of a tool that counts runs itself (a queue passes `meta.attempt`), else 1. */
+function firstAttempt(meta: Readonly<Record<string, unknown>> | undefined): number {
+  const given = meta?.attempt;
+  return typeof given === "number" && Number.isSafeInteger(given) && given >= 1 ? given : 1;
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -165,19 +173,27 @@ export async function runStep<TInputs, TSteps, TResult>(
         : undefined;
   const lines: StepLog[] = [];
   const sink: LogSink = { lines, print: loose.printLogs === true, attempt: 1 };
-  if (resolved === undefined) {
-    const error = classify(
-      invalid("runStep() takes a step made by defineStep(), or a handler function."),
-      "open",
-      [],
-    );
+  const refused =
+    resolved === undefined
+      ? "runStep() takes a step made by defineStep(), or a handler function."
+      : loose.idempotency !== undefined &&
+          (typeof loose.idempotency.key !== "string" || loose.idempotency.key === "")
+        ? "context.idempotency.key is a non-empty string (one per unit of work, e.g. a queue job)."
+        : undefined;
+  if (resolved === undefined || refused !== undefined) {
+    const error = classify(invalid(refused ?? ""), "open", []);
     return { ok: false, error, logs: lines, attempts: 0 };
   }
   return captureLogs(sink, async () => {
     let attempts = 0;
     for (let retry = 0; ; retry++) {
       sink.attempt = retry + 1;
-      const { outcome, handlerRuns } = await runOnce(resolved, loose, retry + 1);
+      const once = () => runOnce(resolved, loose, retry + 1);
+      const { idempotency } = loose;
+      // Every attempt derives the same tokens: what an earlier attempt committed is not applied again.
+      const { outcome, handlerRuns } = await (idempotency === undefined
+        ? once()
+        : withIdempotencyKey(idempotency.key, once, idempotency));
       attempts += handlerRuns;
       if (outcome.ok)
         return { ok: true, value: outcome.value, exports: outcome.exports, logs: lines, attempts };

@@ -1,4 +1,4 @@
-import type { Backend, DataStore, StoreErrorCode, StoreOptions } from "@dictstore/core";
+import type { Backend, DataStore, IdempotencyOptions, StoreErrorCode, StoreOptions } from "@dictstore/core";
 
 /** What happens to a step's store writes. */
 export type CommitMode = "on-success" | "always";
@@ -29,7 +29,10 @@ export interface StepOptions {
 
 /** Anything a tool passes beside stores, inputs and steps (run ids, trigger names, …), plus the attempt number. */
 export interface StepMeta {
-  /** 1 for the first run of the step, 2 for its first retry, and so on. */
+  /**
+   * 1 for the first run of the step, 2 for its first retry, and so on. A tool that runs the step again
+   * itself (a queue) passes its own count as `context.meta.attempt`, and retries count on from it.
+   */
   readonly attempt: number;
   readonly [key: string]: unknown;
 }
@@ -105,7 +108,19 @@ export type StepContext<TInputs = Record<string, unknown>, TSteps = Record<strin
     meta?: Readonly<Record<string, unknown>>;
     /** Also print what the step logs (it is always captured in the result). @default false */
     printLogs?: boolean;
+    /**
+     * Makes the step's store effects apply once per `key`, however often it runs: its staged commit and
+     * the atomic operations its handler calls are sent with idempotency tokens derived from `key` (see
+     * `withIdempotencyKey` in @dictstore/core), so a second run under the same key is answered from the
+     * first run's results. Give one key per unit of work (a queue job), never per attempt.
+     */
+    idempotency?: StepIdempotency;
   };
+
+/** `context.idempotency`: the key a step's tokens are derived from, and who hears about its commits. */
+export interface StepIdempotency extends IdempotencyOptions {
+  readonly key: string;
+}
 
 /** One line the step printed through `console`. */
 export interface StepLog {

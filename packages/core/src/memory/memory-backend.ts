@@ -48,7 +48,7 @@ function matchesFilter(key: string, filter: LoadFilter | undefined): boolean {
 export const memoryBackend: BackendFactory<MemoryBackendOptions | undefined, true> = (options) => {
   const now = options?.now ?? Date.now;
   const tables = new Map<string, MemoryTable>();
-  // Results of commits and increments by idempotency token (tokens are random UUIDs: never shared).
+  // Results of commits and increments by idempotency token (random, or derived from a job: see idempotency.ts).
   const tokens = new Map<string, CommitResult | IncrementResult>();
   const remember = <TResult extends CommitResult | IncrementResult>(
     token: string | undefined,
