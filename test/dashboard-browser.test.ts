@@ -4,7 +4,7 @@ import { createAsyncStore, memoryBackend, type SyncBackend } from "@dictstore/co
 import { type DashboardServer, startDashboard } from "@dictstore/dashboard";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import { ensureUiBuilt, launchChromium } from "./dashboard-support.ts";
+import { ensureUiBuilt, eventually, launchChromium } from "./dashboard-support.ts";
 
 /*
  * The dashboard in headless Chromium (Debian's, driven by playwright-core): what a person does
@@ -30,6 +30,26 @@ interface Session {
   problems: string[];
 }
 
+// Runs in the page before its own script: records every element of a kind injected markup would add,
+// the moment it is inserted (so a test needs no sleep to see it, however briefly it lived).
+const RECORD_INSERTIONS = `
+  window.__inserted = [];
+  window.__scripts = 0;
+  const seen = new WeakSet();
+  new MutationObserver((mutations) => {
+    for (const mutation of mutations)
+      for (const node of mutation.addedNodes) {
+        if (node.nodeType !== 1) continue;
+        for (const el of [node, ...node.querySelectorAll("*")]) {
+          if (seen.has(el)) continue;
+          seen.add(el);
+          const tag = el.tagName.toLowerCase();
+          if (tag === "script") window.__scripts++;
+          else if (/^(img|svg|iframe|object|embed)$/.test(tag)) window.__inserted.push(el.outerHTML);
+        }
+      }
+  }).observe(document, { childList: true, subtree: true });`;
+
 async function open(
   options: { readOnly?: boolean; login?: boolean; backend?: SyncBackend } = {},
 ): Promise<Session> {
@@ -40,6 +60,7 @@ async function open(
     await context.close();
     await server.close();
   });
+  await context.addInitScript(RECORD_INSERTIONS);
   const page = await context.newPage();
   const session: Session = { backend, server, page, dialogs: [], problems: [] };
   page.on("dialog", (dialog) => {
@@ -72,7 +93,7 @@ describe("access", () => {
     const { page, server } = await open({ login: false });
     const response = await page.goto(server.origin);
     expect(response?.status()).toBe(401);
-    await expect(page.locator("body").textContent()).resolves.toContain("401 Unauthorized");
+    await eventually(() => page.locator("body").textContent()).toContain("401 Unauthorized");
     expect(await page.locator("#app").count()).toBe(0);
     const wrong = await page.goto(`${server.origin}/?token=${"A".repeat(43)}`);
     expect(wrong?.status()).toBe(401);
@@ -132,10 +153,10 @@ describe("managing stores and records", () => {
     const editor = add.getByLabel("Value (JSON)");
     const confirm = add.getByRole("button", { name: "Add record" });
     await editor.fill('{"price": 1,');
-    await expect(add.locator(".editor-status").textContent()).resolves.toMatch(/^✗/);
-    expect(await confirm.isDisabled()).toBe(true);
+    await eventually(() => add.locator(".editor-status").textContent()).toMatch(/^✗/);
+    await eventually(() => confirm.isDisabled()).toBe(true);
     await editor.fill('{"price": 1, "tags": ["red"]}');
-    expect(await confirm.isEnabled()).toBe(true);
+    await eventually(() => confirm.isEnabled()).toBe(true);
     await add.getByLabel("TTL in seconds").fill("3600");
     await confirm.click();
     await add.waitFor({ state: "detached" });
@@ -143,14 +164,14 @@ describe("managing stores and records", () => {
     expect(await store.get("apple")).toEqual({ price: 1, tags: ["red"] });
     expect(await store.getTtl("apple")).toBeGreaterThan(3500);
     const row = page.getByRole("row", { name: /apple/ });
-    await expect(row.locator("td.ttl").textContent()).resolves.toMatch(/^(59m \d\ds|1h 00m)$/);
+    await eventually(() => row.locator("td.ttl").textContent()).toMatch(/^(59m \d\ds|1h 00m)$/);
 
     await page.getByRole("button", { name: "Edit apple" }).click();
     const panel = page.getByRole("complementary", { name: "Record" });
     await panel.getByLabel("Value (JSON)").fill('{"price": 2, "tags": ["red"]}');
     await panel.getByRole("button", { name: "Save" }).click();
     await panel.locator("pre.json").waitFor();
-    await expect(panel.locator("pre.json").textContent()).resolves.toContain('"price": 2');
+    await eventually(() => panel.locator("pre.json").textContent()).toContain('"price": 2');
     expect(await store.get("apple")).toEqual({ price: 2, tags: ["red"] });
     expect(await store.getTtl("apple")).toBeGreaterThan(3500); // the edit kept the TTL
 
@@ -169,9 +190,9 @@ describe("managing stores and records", () => {
     await page.getByRole("button", { name: "Delete store…" }).click();
     const drop = page.getByRole("dialog", { name: "Delete store" });
     const dropButton = drop.getByRole("button", { name: "Delete store" });
-    expect(await dropButton.isDisabled()).toBe(true);
+    await eventually(() => dropButton.isDisabled()).toBe(true);
     await drop.getByLabel("Store name").fill("fruit");
-    expect(await dropButton.isDisabled()).toBe(true);
+    await eventually(() => dropButton.isDisabled()).toBe(true);
     await drop.getByLabel("Store name").fill("fruit shop");
     await dropButton.click();
     await page.getByRole("heading", { name: "No stores yet" }).waitFor();
@@ -190,23 +211,23 @@ describe("managing stores and records", () => {
     const { page, problems } = await open({ backend });
     await storeButton(page, "many").click();
     const keys = () => page.locator("button.key-link").allInnerTexts();
-    await expect(page.locator(".store-count").textContent()).resolves.toBe("121 keys");
-    expect((await keys()).slice(0, 2)).toEqual(["k000", "k001"]);
-    expect(await keys()).toHaveLength(50);
+    await eventually(() => page.locator(".store-count").textContent()).toBe("121 keys");
+    await eventually(async () => (await keys()).slice(0, 2)).toEqual(["k000", "k001"]);
+    await eventually(async () => (await keys()).length).toBe(50);
     await page.getByRole("button", { name: "Next →" }).click();
     await page.getByText("Page 2").waitFor();
-    expect((await keys())[0]).toBe("k050");
+    await eventually(async () => (await keys())[0]).toBe("k050");
     await page.getByRole("button", { name: "← Previous" }).click();
     await page.getByText("Page 1").waitFor();
-    expect((await keys())[0]).toBe("k000");
+    await eventually(async () => (await keys())[0]).toBe("k000");
 
     await page.getByLabel("Key prefix").fill("k11");
     await page.getByLabel("Key prefix").press("Enter");
-    await expect.poll(keys).toEqual(Array.from({ length: 10 }, (_, i) => `k11${i}`));
+    await eventually(keys).toEqual(Array.from({ length: 10 }, (_, i) => `k11${i}`));
     await page.getByLabel("Key prefix").fill("");
     await page.getByLabel("Search keys and values").fill("NEEDLE");
     await page.getByLabel("Search keys and values").press("Enter");
-    await expect.poll(keys).toEqual(["zz"]);
+    await eventually(keys).toEqual(["zz"]);
 
     await page.getByRole("button", { name: "zz", exact: true }).click();
     const panel = page.getByRole("complementary", { name: "Record" });
@@ -214,10 +235,10 @@ describe("managing stores and records", () => {
     const dialog = page.getByRole("dialog", { name: "Set TTL" });
     await dialog.getByLabel("Seconds").fill("90");
     await dialog.getByRole("button", { name: "Set TTL" }).click();
-    await expect.poll(() => panel.locator(".record-ttl").textContent()).toMatch(/^1m [23]\ds$/);
+    await eventually(() => panel.locator(".record-ttl").textContent()).toMatch(/^1m [23]\ds$/);
     expect(await store.getTtl("zz")).toBeGreaterThan(80);
     await panel.getByRole("button", { name: "Remove TTL" }).click();
-    await expect.poll(() => panel.locator(".record-ttl").textContent()).toBe("—");
+    await eventually(() => panel.locator(".record-ttl").textContent()).toBe("—");
     expect(await store.getTtl("zz")).toBeNull();
     expect(problems).toEqual([]);
   });
@@ -234,10 +255,9 @@ describe("managing stores and records", () => {
     await storeButton(page, "rich").click();
     await page.getByRole("button", { name: "r", exact: true }).click();
     const view = page.getByRole("complementary", { name: "Record" }).locator("pre.json");
-    const badges = await view.locator(".badge").allInnerTexts();
-    expect(badges).toEqual(["Date", "Set", "Map", "BigInt"]);
-    await expect(view.textContent()).resolves.toContain("100000000000000000000n");
-    await expect(page.getByRole("row", { name: /^r / }).locator("td.type").textContent()).resolves.toBe(
+    await eventually(() => view.locator(".badge").allInnerTexts()).toEqual(["Date", "Set", "Map", "BigInt"]);
+    await eventually(() => view.textContent()).toContain("100000000000000000000n");
+    await eventually(() => page.getByRole("row", { name: /^r / }).locator("td.type").textContent()).toBe(
       "object",
     );
   });
@@ -253,8 +273,8 @@ describe("managing stores and records", () => {
     await page.getByRole("button", { name: "Refresh" }).click();
     await page.getByRole("button", { name: "second", exact: true }).waitFor();
     await store.set("third", 3);
-    // No click: the 5-second auto-refresh brings it.
-    await page.getByRole("button", { name: "third", exact: true }).waitFor({ timeout: 8000 });
+    // No click: the 5-second auto-refresh brings it (the wait is generous: a loaded machine may lag).
+    await page.getByRole("button", { name: "third", exact: true }).waitFor({ timeout: 40_000 });
   });
 });
 
@@ -268,12 +288,12 @@ describe("keyboard", () => {
     await page.getByRole("button", { name: "a", exact: true }).waitFor();
     await page.locator("body").click({ position: { x: 5, y: 300 } });
     await page.keyboard.press("/");
-    expect(await page.evaluate("document.activeElement.getAttribute('name')")).toBe("q");
+    await eventually(() => page.evaluate("document.activeElement.getAttribute('name')")).toBe("q");
     await page.getByRole("button", { name: "a", exact: true }).focus();
     await page.keyboard.press("ArrowDown");
     await page.keyboard.press("Enter");
     const panel = page.getByRole("complementary", { name: "Record" });
-    await expect(panel.locator(".record-key").textContent()).resolves.toBe("b");
+    await eventually(() => panel.locator(".record-key").textContent()).toBe("b");
     await page.keyboard.press("Escape");
     await panel.waitFor({ state: "hidden" });
     await page.keyboard.press("n");
@@ -296,18 +316,19 @@ describe("untrusted data renders as text", () => {
     await storeButton(page, XSS).click();
     await page.getByRole("button", { name: XSS, exact: true }).click();
     const panel = page.getByRole("complementary", { name: "Record" });
-    await expect(panel.locator(".record-key").textContent()).resolves.toBe(XSS);
-    await expect(panel.locator("pre.json").textContent()).resolves.toBe(JSON.stringify(XSS));
+    await eventually(() => panel.locator(".record-key").textContent()).toBe(XSS);
+    await eventually(() => panel.locator("pre.json").textContent()).toBe(JSON.stringify(XSS));
     await page.getByRole("button", { name: "</script><script>alert(2)</script>", exact: true }).click();
-    await expect(panel.locator("pre.json").textContent()).resolves.toContain("<svg onload=alert(3)>");
+    await eventually(() => panel.locator("pre.json").textContent()).toContain("<svg onload=alert(3)>");
     await page.getByRole("button", { name: "Edit title" }).click();
-    await expect(panel.getByLabel("Value (JSON)").inputValue()).resolves.toContain("<img src=x");
-    // Give any injected handler a chance to run before looking.
-    await page.waitForTimeout(300);
+    await eventually(() => panel.getByLabel("Value (JSON)").inputValue()).toContain("<img src=x");
+    // No sleep-and-hope: every element the page ever inserted was recorded as it happened.
+    expect(await page.evaluate("window.__inserted")).toEqual([]);
+    expect(await page.evaluate("window.__scripts")).toBe(1); // the page's own bundle, never another
     expect(await page.locator("img, svg, iframe, object, embed").count()).toBe(0);
     expect(await page.locator("script").count()).toBe(1); // the page's own bundle
     expect(await page.title()).toBe("dictstore dashboard");
-    await expect(page.locator("table.records").textContent()).resolves.toContain(XSS);
+    await eventually(() => page.locator("table.records").textContent()).toContain(XSS);
     expect(dialogs).toEqual([]);
     expect(problems).toEqual([]);
   });
