@@ -81,7 +81,9 @@ export function startChild(args: string[]): Child {
       return new Promise((resolve, reject) => {
         counters.push({ count, resolve });
         void exited.then(({ code, signal }) =>
-          reject(new Error(`child exited (${code ?? signal}) after ${lines.length} of ${count} lines: ${errors}`)),
+          reject(
+            new Error(`child exited (${code ?? signal}) after ${lines.length} of ${count} lines: ${errors}`),
+          ),
         );
       });
     },
