@@ -4,7 +4,7 @@ import { createAsyncStore, memoryBackend, type SyncBackend } from "@dictstore/co
 import { type DashboardServer, startDashboard } from "@dictstore/dashboard";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import { ensureUiBuilt, eventually, launchChromium } from "./dashboard-support.ts";
+import { ensureUiBuilt, launchChromium } from "./dashboard-support.ts";
 
 /*
  * The dashboard in headless Chromium (Debian's, driven by playwright-core): what a person does
@@ -19,6 +19,14 @@ beforeAll(async () => {
   browser = await launchChromium();
 }, 120_000);
 afterAll(() => browser?.close());
+
+/**
+ * Asserts on what `read` returns once it matches, re-reading every 50 ms for up to 30 s: the page
+ * updates after a click when it gets to it, and a loaded machine gets to it later.
+ */
+function eventually<T>(read: () => T | Promise<T>) {
+  return expect.poll(read, { timeout: 30_000, interval: 50 });
+}
 
 interface Session {
   backend: SyncBackend;

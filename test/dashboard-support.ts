@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { DashboardHandler } from "@dictstore/dashboard";
 import { type Browser, chromium } from "playwright-core";
-import { expect } from "vitest";
 
 /*
  * Shared by the dashboard tests: building the UI when it is missing or stale, launching Debian's
@@ -130,12 +129,4 @@ export async function callJson<T = Record<string, unknown>>(
 /** A query string from pairs (values percent-encoded). */
 export function qs(params: Record<string, string | number>): string {
   return `?${new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]))}`;
-}
-
-/**
- * Asserts on what `read` returns once it matches, re-reading every 50 ms for up to 30 s: the page
- * updates after a click when it gets to it, and a loaded machine gets to it later.
- */
-export function eventually<T>(read: () => T | Promise<T>) {
-  return expect.poll(read, { timeout: 30_000, interval: 50 });
 }
