@@ -38,7 +38,7 @@ export interface SqliteBackendOptions {
   /**
    * Files up to this size are checked with SQLite's `PRAGMA quick_check` when opened, so a damaged
    * file fails at once with `CORRUPT` instead of being used; larger files are checked as they are
-   * read. 0 turns the check off. @default 268435456 (256 MiB)
+   * read. 0 turns the check off. @default 67108864 (64 MiB: about 150 ms of checking at most)
    */
   integrityCheckMaxBytes?: number;
 }
@@ -47,7 +47,7 @@ export interface SqliteBackendOptions {
 export const SQLITE_DEFAULTS = {
   synchronous: "normal",
   busyTimeoutMs: 5000,
-  integrityCheckMaxBytes: 256 * 1024 * 1024,
+  integrityCheckMaxBytes: 64 * 1024 * 1024,
 } as const satisfies Required<
   Pick<SqliteBackendOptions, "synchronous" | "busyTimeoutMs" | "integrityCheckMaxBytes">
 >;
