@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAsyncStore, memoryBackend, type SyncBackend } from "@dictstore/core";
 import { type DashboardServer, startDashboard } from "@dictstore/dashboard";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { ensureUiBuilt, launchChromium } from "./dashboard-support.ts";
 
@@ -141,6 +141,61 @@ describe("access", () => {
     // CROSS_ORIGIN, not UNAUTHORIZED: the session cookie was sent, and the Origin check stopped it.
     expect(await response.json()).toMatchObject({ error: { code: "CROSS_ORIGIN" } });
     expect(backend.hasStore("pwned")).toBe(false);
+  });
+});
+
+describe("a hostile page cannot lock the owner out", () => {
+  it("fires 50 wrong-token requests from another port; the owner's session keeps working", async () => {
+    const backend = memoryBackend();
+    await createAsyncStore({ backend, name: "mine" }).set("k", 1);
+    const { page, server, problems } = await open({ backend });
+    await storeButton(page, "mine").click();
+    await page.getByRole("button", { name: "k", exact: true }).waitFor();
+    // Any web site can make the browser request the dashboard: images, no-cors fetches, a form.
+    const attacker: Server = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end(`<!doctype html><body><script>
+        const target = ${JSON.stringify(server.origin)};
+        for (let i = 0; i < 40; i++) {
+          const img = new Image();
+          img.src = target + "/favicon.ico?token=guess-" + i;
+          document.body.append(img);
+        }
+        for (let i = 0; i < 10; i++)
+          fetch(target + "/api/stores?token=guess-f" + i, { mode: "no-cors", credentials: "include" }).catch(() => {});
+      </script></body>`);
+    });
+    await new Promise<void>((resolve) => attacker.listen(0, "127.0.0.1", resolve));
+    onTestFinished(() => new Promise<void>((resolve) => attacker.close(() => resolve())));
+    const hostile = await page.context().newPage();
+    // Each of the 50 requests reached the dashboard and was settled (the browser may hide a refused
+    // answer from the page, as CORP says, but the request went out and came back).
+    const settled: string[] = [];
+    const track = (request: Request) => {
+      if (request.url().startsWith(server.origin)) settled.push(request.url());
+    };
+    hostile.on("requestfinished", track);
+    hostile.on("requestfailed", track);
+    await hostile.goto(`http://127.0.0.1:${(attacker.address() as AddressInfo).port}/`);
+    await eventually(() => settled.length).toBe(50);
+    await hostile.close();
+    // None of them counted: a wrong token from a plain client is still only 401, not a lockout.
+    const plain = await fetch(`${server.origin}/api/stores`, { headers: { authorization: "Bearer wrong" } });
+    expect(plain.status).toBe(401);
+
+    // The owner's page still works: a reload with the cookie, the API through the UI, and Bearer.
+    await page.reload();
+    await page.getByRole("heading", { name: "dictstore" }).waitFor();
+    await storeButton(page, "mine").click();
+    await page.getByRole("button", { name: "k", exact: true }).click();
+    await eventually(() =>
+      page.getByRole("complementary", { name: "Record" }).locator("pre.json").textContent(),
+    ).toBe("1");
+    const bearer = await fetch(`${server.origin}/api/stores`, {
+      headers: { authorization: `Bearer ${new URL(server.url).searchParams.get("token")}` },
+    });
+    expect(bearer.status).toBe(200);
+    expect(problems).toEqual([]);
   });
 });
 
