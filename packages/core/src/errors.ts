@@ -19,6 +19,8 @@ export const ERROR_CODES = [
   "STORE_EXISTS",
   "READ_ONLY",
   "CLOSED",
+  /** The data itself is damaged (a corrupt or foreign SQLite file): never retried, it cannot heal by waiting. */
+  "CORRUPT",
 ] as const;
 
 /** A machine-readable error code carried by every `StoreError`. */

@@ -38,6 +38,7 @@ export const sqliteBackend: BackendFactory<SqliteBackendOptions, true> = (option
   const { db, owned, readonly } = openDatabase(options);
   const sql = prepareStatements(db);
   const now = options.now ?? Date.now;
+  const file = options.path ?? db.name;
   let disposed = false;
 
   /** A method that maps every failure to a StoreError and refuses use after dispose. */
@@ -48,7 +49,7 @@ export const sqliteBackend: BackendFactory<SqliteBackendOptions, true> = (option
       try {
         return body(...args);
       } catch (error) {
-        throw toStoreError(error, action);
+        throw toStoreError(error, action, file);
       }
     };
 

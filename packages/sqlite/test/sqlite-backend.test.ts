@@ -77,13 +77,13 @@ describe("sqliteBackend: the file", () => {
     expectStoreError(() => sqliteBackend({ path: dir }), "BACKEND_UNAVAILABLE");
   });
 
-  it("fails with BACKEND_UNAVAILABLE on a file that is not a database", () => {
+  it("fails with CORRUPT (not the retryable BACKEND_UNAVAILABLE) on a file that is not a database", () => {
     const path = tempDbPath();
     writeFileSync(
       path,
       "this is not an SQLite database, just text that is long enough to have a header".repeat(20),
     );
-    expectStoreError(() => sqliteBackend({ path }), "BACKEND_UNAVAILABLE");
+    expectStoreError(() => sqliteBackend({ path }), "CORRUPT");
   });
 
   it("asks for a path or a database", () => {

@@ -3,7 +3,7 @@ import { ttlToMs } from "../limits.ts";
 import * as atomic from "./atomic.ts";
 import { createDictProxy } from "./dict-proxy.ts";
 import { pagedAsyncIterable } from "./paging.ts";
-import { mappingEntries, objectFromEntries, type SetOptions, StoreCore } from "./store-core.ts";
+import { objectFromEntries, type SetOptions, StoreCore } from "./store-core.ts";
 import { loadingTransactionSource, runTransaction } from "./transaction.ts";
 import type { AsyncDataStore, TransactionOptions, UpdateRecipe } from "./types.ts";
 
@@ -107,7 +107,7 @@ export function createAsyncFacade<T>(core: StoreCore): AsyncDataStore<T> {
     update: async (keyOrMapping: unknown, recipe?: UpdateRecipe<unknown>, ...initial: [unknown?]) => {
       if (typeof recipe === "function") return atomic.update(core, keyOrMapping, recipe, initial[0]);
       core.assertOpen();
-      const writes = mappingEntries(keyOrMapping).map(([key, value]) => core.setWrite(key, value));
+      const writes = core.mappingWrites(keyOrMapping);
       if (writes.length === 0) return undefined;
       await backend.setMany(
         name,

@@ -87,6 +87,21 @@ export class StoreCore {
     return { type: "set", key: checked, value: text, ttlMs: ttlToMs(options?.ttl) };
   }
 
+  /**
+   * The writes of dict `update(mapping)`, one per store key. The argument's entries apply in the order
+   * it iterates them, so when two of its keys name one store key (`10` and `"10"`), the one iterated
+   * last gives the value and the first gives the place (Python's `dict.update` on a list of pairs).
+   * Backends then never see one key twice in a batch.
+   */
+  mappingWrites(mapping: unknown): (CommitWrite & { type: "set" })[] {
+    const byKey = new Map<string, CommitWrite & { type: "set" }>();
+    for (const [key, value] of mappingEntries(mapping)) {
+      const write = this.setWrite(key, value);
+      byKey.set(write.key, write);
+    }
+    return [...byKey.values()];
+  }
+
   /** Decodes an entry's value as the snapshot mode says. */
   decode(key: string, entry: BackendEntry): unknown {
     if (!this.frozen) return decodeValue(entry.value);

@@ -3,7 +3,7 @@ import { StoreError } from "../errors.ts";
 import { DEFAULT_LIMITS, ttlToMs } from "../limits.ts";
 import type { DictSource } from "./dict-source.ts";
 import { pagedIterable } from "./paging.ts";
-import { mappingEntries, objectFromEntries, type SetOptions, StoreCore } from "./store-core.ts";
+import { objectFromEntries, type SetOptions, StoreCore } from "./store-core.ts";
 
 /**
  * The dict operations over a synchronous source: a synchronous backend (every call goes straight to
@@ -138,7 +138,7 @@ export class SyncStore {
   /** Dict `update(mapping)`: every pair is validated and encoded first, then all are written at once. */
   update(mapping: unknown): void {
     this.core.assertOpen();
-    const writes = mappingEntries(mapping).map(([key, value]) => this.core.setWrite(key, value));
+    const writes = this.core.mappingWrites(mapping);
     if (writes.length === 0) return;
     this.backend.setMany(
       this.core.name,

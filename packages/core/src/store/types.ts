@@ -73,7 +73,11 @@ export interface StoreMethods<T> extends AtomicMethods<T> {
   pop<K extends StoreKey<T>, D>(key: K | number, fallback: D): T[K] | D;
   /** The value when present; otherwise writes `value` and returns it. */
   setdefault<K extends StoreKey<T>>(key: K | number, value: T[K]): T[K];
-  /** Dict `update`: writes every pair of an object, Map or iterable of pairs, all or nothing. */
+  /**
+   * Dict `update`: writes every pair of an object, Map or iterable of pairs, all or nothing. Pairs
+   * apply in the argument's own iteration order: when two of its keys name one store key (`10` and
+   * `"10"`), the last one iterated wins, as in Python's `dict.update`.
+   */
   update(mapping: Partial<T> | Iterable<readonly [StoreKey<T>, StoreValue<T>]>): void;
   /**
    * Atomic update on an untyped key: the draft's type is inferred from `initial`, so
@@ -123,6 +127,7 @@ export interface AsyncDataStore<T = Record<string, unknown>> extends AtomicMetho
   pop<K extends StoreKey<T>>(key: K | number): Promise<T[K]>;
   pop<K extends StoreKey<T>, D>(key: K | number, fallback: D): Promise<T[K] | D>;
   setdefault<K extends StoreKey<T>>(key: K | number, value: T[K]): Promise<T[K]>;
+  /** Dict `update`, awaited; the same rules as the dict's (the last of two colliding keys wins). */
   update(mapping: Partial<T> | Iterable<readonly [StoreKey<T>, StoreValue<T>]>): Promise<void>;
   update<K extends StoreKey<T>, V extends UntypedValue<T[K]>>(
     key: K,
