@@ -266,8 +266,8 @@ export class Connection {
         this.lastError = cause;
         cleanup();
         const translated = translateError(cause, this.context(false)) as StoreError;
-        if (translated.code === "AUTH_FAILED") {
-          // A wrong password never heals by retrying: stop reconnecting until the next call.
+        if (translated.code === "AUTH_FAILED" || translated.code === "INVALID_ARGUMENT") {
+          // A wrong password or database never heals by retrying: stop reconnecting until the next call.
           client.disconnect();
           reject(translated);
           return;
@@ -344,7 +344,7 @@ export class Connection {
     const error = this.lastError;
     if (error !== undefined) {
       const translated = translateError(error, this.context(false)) as StoreError;
-      if (translated.code === "AUTH_FAILED") return translated;
+      if (translated.code === "AUTH_FAILED" || translated.code === "INVALID_ARGUMENT") return translated;
     }
     const message =
       error === undefined
