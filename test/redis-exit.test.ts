@@ -1,11 +1,12 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { close, createAsyncStore } from "@dictstore/core";
 import { type RedisServer, startRedisServer, waitFor } from "@dictstore/testing";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import { repoRoot, tsxLoader } from "./sqlite-support.ts";
+import { repoRoot, tempDir, tsxLoader } from "./sqlite-support.ts";
 
 /*
  * A Redis-backed script ends like an SQLite-backed one: each case runs a real child process against
@@ -34,9 +35,18 @@ interface Child {
 }
 
 function startChild(mode: string, url: string, store: string): Child {
-  const child = spawn(process.execPath, ["--import", tsxLoader, fixture, mode, url, store], {
-    cwd: repoRoot,
-    env: { ...process.env, TSX_TSCONFIG_PATH: join(repoRoot, "tsconfig.json") },
+  return startScript(fixture, [mode, url, store]);
+}
+
+/** Runs a TypeScript file under tsx with the repo's path mapping (so @dictstore/* is the source). */
+function startScript(
+  file: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Child {
+  const child = spawn(process.execPath, ["--import", tsxLoader, file, ...args], {
+    cwd: options.cwd ?? repoRoot,
+    env: { ...process.env, ...options.env, TSX_TSCONFIG_PATH: join(repoRoot, "tsconfig.json") },
   });
   let out = "";
   let err = "";
@@ -297,5 +307,51 @@ describe("a script whose Redis is stopped (SIGSTOP: connected, never answering)"
     expect(await child.exited).toEqual({ code: 143, signal: null, hung: false });
     expect(child.stderr()).not.toMatch(/not committed|outcome unknown/);
     expect(await readStore(server.url, name, ["k"])).toEqual({ k: "v" });
+  });
+});
+
+/** The first ```ts block of a README that contains `marker`. */
+function readmeSample(readme: string, marker: string): string {
+  const text = readFileSync(join(repoRoot, readme), "utf8");
+  const block = [...text.matchAll(/```ts\n([\s\S]*?)```/g)]
+    .map((m) => m[1] as string)
+    .find((code) => code.includes(marker));
+  if (block === undefined) throw new Error(`${readme} has no ts sample with ${marker}`);
+  return block;
+}
+
+/** Writes a sample into a fresh directory (as .mts: ESM, top-level await) and runs it there. */
+function runSample(code: string, env: NodeJS.ProcessEnv = {}): Child {
+  const dir = tempDir();
+  const file = join(dir, "sample.mts");
+  writeFileSync(file, code);
+  return startScript(file, [], { cwd: dir, env });
+}
+
+describe("the README samples on Redis exit on their own", () => {
+  it("README.md's first sample, with a redis:// URL", async () => {
+    const url = `${shared.url}/0`;
+    const sample = readmeSample("README.md", "openStore(");
+    const code = sample.replace(/url: "[^"]*"/, `url: ${JSON.stringify(url)}`);
+    const child = runSample(code, { DICTSTORE_URL: url });
+    expect(await child.exited, child.stderr()).toEqual({ code: 0, signal: null, hung: false });
+    // The sample counts with increment(): the count is in Redis.
+    const store = createAsyncStore({ url });
+    try {
+      expect(await store.get("counter")).toBe(1);
+    } finally {
+      await close(store);
+    }
+  });
+
+  it("the workflow README's sample, with DICTSTORE_URL=redis://…, run twice", async () => {
+    const server = await privateServer();
+    const sample = readmeSample("packages/workflow/README.md", "runStep(");
+    for (const expected of [1, 2]) {
+      const child = runSample(sample, { DICTSTORE_URL: server.url });
+      expect(await child.exited, child.stderr()).toEqual({ code: 0, signal: null, hung: false });
+      expect(child.stdout()).toMatch(new RegExp(`^${expected}\\b`));
+    }
+    expect(await readStore(server.url, "counts", ["counter"])).toEqual({ counter: 2 });
   });
 });
