@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { close, createAsyncStore } from "@dictstore/core";
-import { type RedisServer, startRedisServer, waitFor } from "@dictstore/testing";
+import { type RedisServer, startRedisCluster, startRedisServer, waitFor } from "@dictstore/testing";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { repoRoot, tempDir, tsxLoader } from "./sqlite-support.ts";
 
@@ -307,6 +307,24 @@ describe("a script whose Redis is stopped (SIGSTOP: connected, never answering)"
     expect(await child.exited).toEqual({ code: 143, signal: null, hung: false });
     expect(child.stderr()).not.toMatch(/not committed|outcome unknown/);
     expect(await readStore(server.url, name, ["k"])).toEqual({ k: "v" });
+  });
+});
+
+describe("a script on Redis Cluster", () => {
+  it("openStore and createAsyncStore over redis+cluster://: exit 0 on their own, writes committed", async () => {
+    const cluster = await startRedisCluster();
+    onTestFinished(() => cluster.stop());
+    const url = `redis+cluster://${cluster.nodes.map((n) => `${n.host}:${n.port}`).join(",")}`;
+    for (const mode of ["view-end", "async-end"]) {
+      const name = storeName();
+      const child = startChild(mode, url, name);
+      expect(await child.exited, `${mode}: ${child.stderr()}`).toEqual({
+        code: 0,
+        signal: null,
+        hung: false,
+      });
+      expect(await readStore(url, name, ["a"])).toEqual({ a: 1 });
+    }
   });
 });
 
