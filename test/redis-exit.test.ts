@@ -2,8 +2,10 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { Readable, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { close, createAsyncStore } from "@dictstore/core";
+import { type CliIo, EXIT_CODES, runCli } from "@dictstore/cli";
+import { close, createAsyncStore, isStoreError, openStore } from "@dictstore/core";
 import { type RedisServer, startRedisCluster, startRedisServer, waitFor } from "@dictstore/testing";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { repoRoot, tempDir, tsxLoader } from "./sqlite-support.ts";
@@ -307,6 +309,35 @@ describe("a script whose Redis is stopped (SIGSTOP: connected, never answering)"
     expect(await child.exited).toEqual({ code: 143, signal: null, hung: false });
     expect(child.stderr()).not.toMatch(/not committed|outcome unknown/);
     expect(await readStore(server.url, name, ["k"])).toEqual({ k: "v" });
+  });
+});
+
+describe("a database index the server does not have", () => {
+  it("is INVALID_ARGUMENT from openStore and createAsyncStore (catchable), and exit code 2 from the CLI", async () => {
+    const url = `redis://:pw-${randomUUID()}@127.0.0.1:${shared.port}/99`;
+    const secret = new URL(url).password;
+    const opened = await openStore({ url }).catch((error: unknown) => error);
+    expect(isStoreError(opened, "INVALID_ARGUMENT"), String(opened)).toBe(true);
+    const store = createAsyncStore({ url });
+    const read = await store.get("k").catch((error: unknown) => error);
+    expect(isStoreError(read, "INVALID_ARGUMENT"), String(read)).toBe(true);
+    await close(store);
+    const stderr: string[] = [];
+    const io: CliIo = {
+      stdin: Readable.from([]),
+      stdout: new Writable({ write: (_c, _e, done) => done() }),
+      stderr: new Writable({
+        write: (chunk: Buffer, _e, done) => {
+          stderr.push(chunk.toString("utf8"));
+          done();
+        },
+      }),
+      env: {},
+      cwd: repoRoot,
+    };
+    expect(await runCli(["node", "dictstore", "--url", url, "keys"], io)).toBe(EXIT_CODES.USAGE);
+    expect(stderr.join("").trimEnd().split("\n")).toHaveLength(1);
+    expect(stderr.join("")).not.toContain(secret);
   });
 });
 
