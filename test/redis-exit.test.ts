@@ -222,6 +222,17 @@ describe("a script whose Redis was killed", () => {
     expect(child.stderr()).not.toContain("outcome unknown");
   });
 
+  it("no write: the connection trying to reconnect does not keep the process alive (exit 0, silent)", async () => {
+    const server = await privateServer();
+    const child = startChild("read-wait", server.url, await existingStore(server));
+    await child.waitFor("opened");
+    await server.kill("SIGKILL");
+    child.process.stdin.write("go\n");
+    expect(await child.exited).toEqual({ code: 0, signal: null, hung: false });
+    expect(child.stdout()).toContain("read 0");
+    expect(child.stderr()).toBe("");
+  });
+
   it("close() that rejects still releases everything: the script goes on and exits on its own", async () => {
     const server = await privateServer();
     const child = startChild("close-fails", server.url, storeName());

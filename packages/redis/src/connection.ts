@@ -70,7 +70,12 @@ export class Connection {
    */
   call<T>(write: boolean, deadline: number, send: (client: RedisClient) => Promise<T>): Promise<T> {
     this.hold();
-    const first = this.callOnce(write, deadline, send);
+    let first: Promise<T>;
+    try {
+      first = this.callOnce(write, deadline, send);
+    } catch (error) {
+      first = Promise.reject(error); // still settles below, so the hold is always let go
+    }
     const settled = write ? first : first.catch((error: unknown) => this.readAgain(error, deadline, send));
     settled.then(this.letGo, this.letGo);
     return settled;
