@@ -1,22 +1,12 @@
-import { Readable, Writable } from "node:stream";
+import { Readable } from "node:stream";
 import { type CliIo, EXIT_CODES, runCli } from "@dictstore/cli";
 import { describe, expect, it } from "vitest";
+import { sink } from "./sink.ts";
 
 // A bad backend URL is a usage error: exit code 2, one line on stderr, the password never shown,
 // whether it comes from --url or from DICTSTORE_URL. No server is needed: nothing may connect.
 
 const SECRET = "pa55-w0rd";
-
-function sink(): { stream: Writable; text: () => string } {
-  const chunks: Buffer[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => Buffer.concat(chunks).toString("utf8") };
-}
 
 async function run(args: string[], env: Record<string, string> = {}) {
   const stdout = sink();

@@ -42,6 +42,16 @@ const BAD_URLS: readonly [string, string][] = [
   ["an empty sqlite path", "sqlite:"],
 ];
 
+/** What `fn` throws (undefined when it returns). */
+function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
 function expectInvalid(error: unknown, url: string): void {
   expect(isStoreError(error, "INVALID_ARGUMENT"), `${url}: ${String(error)}`).toBe(true);
   const message = (error as Error).message;
@@ -51,13 +61,10 @@ function expectInvalid(error: unknown, url: string): void {
 
 describe.each(BAD_URLS)("a store URL with %s", (_what, url) => {
   it("parseStoreUrl throws INVALID_ARGUMENT", () => {
-    let thrown: unknown;
-    try {
-      parseStoreUrl(url);
-    } catch (error) {
-      thrown = error;
-    }
-    expectInvalid(thrown, url);
+    expectInvalid(
+      thrownBy(() => parseStoreUrl(url)),
+      url,
+    );
   });
 
   it("backendFromUrl and openStore reject with INVALID_ARGUMENT (catchable)", async () => {
@@ -66,24 +73,18 @@ describe.each(BAD_URLS)("a store URL with %s", (_what, url) => {
   });
 
   it("createAsyncStore throws INVALID_ARGUMENT", () => {
-    let thrown: unknown;
-    try {
-      createAsyncStore({ url });
-    } catch (error) {
-      thrown = error;
-    }
-    expectInvalid(thrown, url);
+    expectInvalid(
+      thrownBy(() => createAsyncStore({ url })),
+      url,
+    );
   });
 });
 
 describe("redisBackend({ url })", () => {
   it.each(BAD_URLS.filter(([, url]) => /^rediss?:/.test(url)))("refuses %s", (_what, url) => {
-    let thrown: unknown;
-    try {
-      redisBackend({ url });
-    } catch (error) {
-      thrown = error;
-    }
-    expectInvalid(thrown, url);
+    expectInvalid(
+      thrownBy(() => redisBackend({ url })),
+      url,
+    );
   });
 });
