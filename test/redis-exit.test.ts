@@ -137,6 +137,20 @@ async function existingStore(server: RedisServer): Promise<string> {
   return name;
 }
 
+/**
+ * Starts `mode` on an existing store of a private server, waits until the script opened it, does
+ * `fault` to the server (SIGSTOP is undone when the server stops), then lets the script go on.
+ */
+async function afterFault(mode: string, fault: "SIGKILL" | "SIGSTOP") {
+  const server = await privateServer();
+  const name = await existingStore(server);
+  const child = startChild(mode, server.url, name);
+  await child.waitFor("opened");
+  await server.kill(fault);
+  child.process.stdin.write("go\n");
+  return { server, name, child };
+}
+
 const storeName = () => `exit-${randomUUID().slice(0, 8)}`;
 
 let shared: RedisServer;
@@ -205,12 +219,7 @@ describe("a script on a healthy Redis", () => {
 
 describe("a script whose Redis was killed", () => {
   it("a write at the end: exits non-zero on its own within the deadline, naming the key as not committed", async () => {
-    const server = await privateServer();
-    const name = storeName();
-    const child = startChild("view-wait", server.url, name);
-    await child.waitFor("opened");
-    await server.kill("SIGKILL");
-    child.process.stdin.write("go\n");
+    const { name, child } = await afterFault("view-wait", "SIGKILL");
     const exit = await child.exited;
     expect(exit.hung).toBe(false);
     expect(exit.code).toBe(1);
@@ -223,35 +232,23 @@ describe("a script whose Redis was killed", () => {
   });
 
   it("no write: the connection trying to reconnect does not keep the process alive (exit 0, silent)", async () => {
-    const server = await privateServer();
-    const child = startChild("read-wait", server.url, await existingStore(server));
-    await child.waitFor("opened");
-    await server.kill("SIGKILL");
-    child.process.stdin.write("go\n");
+    const { child } = await afterFault("read-wait", "SIGKILL");
     expect(await child.exited).toEqual({ code: 0, signal: null, hung: false });
     expect(child.stdout()).toContain("read 0");
     expect(child.stderr()).toBe("");
   });
 
   it("close() that rejects still releases everything: the script goes on and exits on its own", async () => {
-    const server = await privateServer();
-    const child = startChild("close-fails", server.url, storeName());
-    await child.waitFor("opened");
-    await server.kill("SIGKILL");
-    child.process.stdin.write("go\n");
+    const { child } = await afterFault("close-fails", "SIGKILL");
     expect(await child.exited).toEqual({ code: 0, signal: null, hung: false });
     expect(child.stdout()).toContain("close rejected BACKEND_UNAVAILABLE");
+    expect(child.stdout()).toContain("backend after close: CLOSED");
     // The error went to the caller, who handled it: no second report at exit.
     expect(child.stderr()).toBe("");
   });
 
   it("SIGTERM to a worker holding a write Redis refused: exits 143, naming the key as not committed", async () => {
-    const server = await privateServer();
-    const name = storeName();
-    const child = startChild("view-linger", server.url, name);
-    await child.waitFor("opened");
-    await server.kill("SIGKILL");
-    child.process.stdin.write("go\n");
+    const { name, child } = await afterFault("view-linger", "SIGKILL");
     await child.waitFor("wrote");
     child.process.kill("SIGTERM");
     const exit = await child.exited;
@@ -265,12 +262,7 @@ describe("a script whose Redis was killed", () => {
 
 describe("a script whose Redis is stopped (SIGSTOP: connected, never answering)", () => {
   it("a write at the end: exits 1 on its own within the deadline, naming the key as outcome unknown; the write lands once Redis resumes", async () => {
-    const server = await privateServer();
-    const name = await existingStore(server);
-    const child = startChild("view-wait", server.url, name);
-    await child.waitFor("opened");
-    await server.kill("SIGSTOP");
-    child.process.stdin.write("go\n");
+    const { server, name, child } = await afterFault("view-wait", "SIGSTOP");
     const exit = await child.exited;
     await server.kill("SIGCONT");
     expect(exit.hung).toBe(false);
@@ -289,12 +281,7 @@ describe("a script whose Redis is stopped (SIGSTOP: connected, never answering)"
   ] as const)(
     "%s while the commit is unanswered: flushes within the deadline, then exits %i",
     async (signal, code) => {
-      const server = await privateServer();
-      const name = await existingStore(server);
-      const child = startChild("view-linger", server.url, name);
-      await child.waitFor("opened");
-      await server.kill("SIGSTOP");
-      child.process.stdin.write("go\n");
+      const { server, child } = await afterFault("view-linger", "SIGSTOP");
       await child.waitFor("wrote");
       child.process.kill(signal);
       const exit = await child.exited;
@@ -306,12 +293,7 @@ describe("a script whose Redis is stopped (SIGSTOP: connected, never answering)"
   );
 
   it("SIGTERM while the commit is unanswered, Redis resuming before the deadline: the write commits, exit 143, nothing reported lost", async () => {
-    const server = await privateServer();
-    const name = await existingStore(server);
-    const child = startChild("patient-linger", server.url, name);
-    await child.waitFor("opened");
-    await server.kill("SIGSTOP");
-    child.process.stdin.write("go\n");
+    const { server, name, child } = await afterFault("patient-linger", "SIGSTOP");
     await child.waitFor("wrote");
     child.process.kill("SIGTERM");
     // The child says it is committing before it exits: only then may Redis answer. (Its calls wait
