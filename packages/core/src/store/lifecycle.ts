@@ -26,6 +26,8 @@ interface StoreHandle {
   flush(): Promise<void>;
   /** Brings the view up to date (local views); nothing to do for direct stores. */
   refresh(): Promise<void>;
+  /** Drops buffered writes a failed close() reported to its caller (local views). */
+  discard?(): void;
 }
 
 // valtio-style: state lives beside the proxy, so the proxy itself exposes nothing but data and methods.
@@ -108,6 +110,7 @@ export async function openStore<T = Record<string, unknown>>(
       await view.flush();
     },
     refresh: () => view.refresh(),
+    discard: () => view.discard(),
   };
   return registerStore(createDictProxy<T>(store), handle);
 }
@@ -168,13 +171,28 @@ export function refresh(store: object): Promise<void> {
   return handleOf(store, "refresh").refresh();
 }
 
-/** Flushes, then closes a store: later use throws `CLOSED`. A backend the store created itself is disposed of. */
+/**
+ * Flushes, then closes a store: later use throws `CLOSED`. A backend the store created itself is
+ * disposed of. When the flush fails, close() still closes and releases everything (connections
+ * included, so the process can exit), then rejects with the flush's error: the writes it names were
+ * not committed (or, for `UNKNOWN_OUTCOME`, may not have been).
+ */
 export async function close(store: object): Promise<void> {
   const handle = handleOf(store, "close");
   if (handle.core.closed) return;
-  await handle.flush();
+  const flushed = await handle.flush().then(
+    () => ({ ok: true as const }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
   handle.core.closed = true;
-  if (handle.core.ownsBackend) await handle.core.backend.dispose?.();
+  if (!flushed.ok) handle.discard?.();
+  const disposed = handle.core.ownsBackend ? handle.core.backend.dispose?.() : undefined;
+  if (flushed.ok) {
+    await disposed;
+    return;
+  }
+  await disposed?.catch(() => undefined); // the flush's error is the one that matters
+  throw flushed.error;
 }
 
 /** The backend a store uses. */
