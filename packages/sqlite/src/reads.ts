@@ -1,8 +1,8 @@
 import type { ChangeSet, ListedEntry, ListOptions, LoadFilter, StoreSnapshot } from "@dictstore/core";
 import { createError } from "@dictstore/core";
 import type { Statement } from "better-sqlite3";
-import { BACKEND_NAME } from "./options.ts";
 import { justAbove, prefixUpperBound } from "./key-range.ts";
+import { BACKEND_NAME } from "./options.ts";
 import type { ListedRow, PageParams, RangeParams, Statements, StoreRow } from "./statements.ts";
 
 /** The default page size, as the memory backend's. */

@@ -183,7 +183,13 @@ export const sqliteBackend: BackendFactory<SqliteBackendOptions, true> = (option
     }),
 
     listKeys: method("Listing keys", (store: string, options): KeyPage => {
-      const { rows, cursor } = readPage(sql, { all: sql.pageKeys, range: sql.rangeKeys }, store, options, now());
+      const { rows, cursor } = readPage(
+        sql,
+        { all: sql.pageKeys, range: sql.rangeKeys },
+        store,
+        options,
+        now(),
+      );
       return { keys: rows.map((row) => row.key), cursor };
     }),
     listEntries: method("Listing entries", (store: string, options): EntryPage => {

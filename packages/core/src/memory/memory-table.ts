@@ -151,7 +151,13 @@ export class MemoryTable {
     const take = (key: string) => {
       const slot = this.slots.get(key);
       if (slot === undefined || found.has(key) || (slot.expiresAt !== null && slot.expiresAt <= now)) return;
-      found.set(key, { key, value: slot.value, version: slot.version, expiresAt: slot.expiresAt, seq: slot.seq });
+      found.set(key, {
+        key,
+        value: slot.value,
+        version: slot.version,
+        expiresAt: slot.expiresAt,
+        seq: slot.seq,
+      });
     };
     for (const key of keys ?? []) take(key);
     for (const prefix of prefixes ?? []) {
@@ -219,7 +225,8 @@ export class MemoryTable {
     for (const key of this.sortedKeys().withPrefix(prefix, from)) {
       const slot = this.slots.get(key) as Slot;
       if (slot.seq > end || (slot.expiresAt !== null && slot.expiresAt <= now)) continue;
-      if (out.length === limit) return { slots: out, cursor: `~${end}:${(out[limit - 1] as ListedEntry).key}` };
+      if (out.length === limit)
+        return { slots: out, cursor: `~${end}:${(out[limit - 1] as ListedEntry).key}` };
       out.push({ key, value: slot.value, version: slot.version, expiresAt: slot.expiresAt });
     }
     return { slots: out, cursor: null };
