@@ -144,7 +144,7 @@ export async function openInputs(
       'context.stores maps input names to stores or store specs, e.g. { data_store: { name: "emails" } }.',
     );
   }
-  return Promise.all(
+  const settled = await Promise.allSettled(
     Object.entries(stores).map(async ([input, value]): Promise<OpenedStore> => {
       if (isStore(value)) {
         await freshen(value);
@@ -159,6 +159,11 @@ export async function openInputs(
       return limited ?? { input, store: await fromSpec(input, value) };
     }),
   );
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed === undefined) return settled.map((s) => (s as PromiseFulfilledResult<OpenedStore>).value);
+  // The run will not start: hand back the working-set views that did open.
+  for (const s of settled) if (s.status === "fulfilled") s.value.release?.();
+  throw failed.reason;
 }
 
 /**
