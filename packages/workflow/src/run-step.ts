@@ -149,8 +149,9 @@ async function runWithSets<TInputs, TSteps, TResult>(
       if (workingSet === undefined) continue;
       const miss = missOf(result.outcome.error.cause, workingSet.name);
       if (miss === undefined) continue;
-      const known = miss.key === undefined ? workingSet.set.all : workingSet.set.keys.has(miss.key);
-      if (!known) return { ...result, missed: { set: workingSet.set, key: miss.key } };
+      // The view this run got lacked the key (a concurrent run may have learned it since: the next
+      // view holds it either way). A view that holds it cannot miss it, so the re-runs end.
+      if (!workingSet.covers(miss.key)) return { ...result, missed: { set: workingSet.set, key: miss.key } };
     }
     return result;
   } finally {

@@ -20,7 +20,12 @@ export interface OpenedStore {
   readonly input: string;
   readonly store: DataStore;
   /** Set when the store is a working-set view: a miss is learned there. */
-  readonly workingSet?: { readonly set: WorkingSet; readonly name: string };
+  readonly workingSet?: {
+    readonly set: WorkingSet;
+    readonly name: string;
+    /** True when the view this run got holds the key (`undefined`: the whole store). */
+    readonly covers: (key: string | undefined) => boolean;
+  };
   /** Hands a working-set view back when the run is over. */
   readonly release?: () => void;
 }
@@ -126,7 +131,12 @@ async function fromWorkingSet(
     sets.set(key, set);
   }
   const lease: Lease = await set.acquire();
-  return { input, store: lease.store, workingSet: { set, name }, release: lease.release };
+  return {
+    input,
+    store: lease.store,
+    workingSet: { set, name, covers: lease.covers },
+    release: lease.release,
+  };
 }
 
 /**

@@ -4,6 +4,8 @@ import { freshen } from "./freshen.ts";
 /** A view of a working set, shared by the runs of a step that use it at the same time. */
 interface SharedView {
   readonly store: Promise<DataStore>;
+  /** The keys it loaded; `undefined`: the whole store. */
+  readonly keys: ReadonlySet<string> | undefined;
   users: number;
   /** A wider view replaced it: it is closed once its last run releases it. */
   retired: boolean;
@@ -12,6 +14,8 @@ interface SharedView {
 /** A store a run uses; `release` it when the run is over. */
 export interface Lease {
   readonly store: DataStore;
+  /** True when the view holds this key (`undefined`: the whole store). */
+  covers(key: string | undefined): boolean;
   release(): void;
 }
 
@@ -29,17 +33,18 @@ export class WorkingSet {
 
   constructor(private readonly open: (filter: LoadFilter | undefined) => Promise<DataStore>) {}
 
-  /** What the next view loads. */
-  filter(): LoadFilter | undefined {
-    return this.all ? undefined : { keys: [...this.keys] };
-  }
-
   /** A view of every key recorded so far: the current one brought up to date, or a new one (one load). */
   async acquire(): Promise<Lease> {
     let view = this.view;
     const reused = view !== undefined;
     if (view === undefined) {
-      const opened: SharedView = { store: this.open(this.filter()), users: 0, retired: false };
+      const keys = this.all ? undefined : new Set(this.keys);
+      const opened: SharedView = {
+        store: this.open(keys === undefined ? undefined : { keys: [...keys] }),
+        keys,
+        users: 0,
+        retired: false,
+      };
       view = opened;
       this.view = opened;
       opened.store.catch(() => {
@@ -52,7 +57,9 @@ export class WorkingSet {
     try {
       const store = await held.store;
       if (reused) await freshen(store);
-      return { store, release };
+      const covers = (key: string | undefined) =>
+        held.keys === undefined || (key !== undefined && held.keys.has(key));
+      return { store, covers, release };
     } catch (error) {
       release();
       throw error;
@@ -61,10 +68,10 @@ export class WorkingSet {
 
   /**
    * Records what a run missed: a key (`undefined`: the whole store, for a listing) that the next
-   * view must hold. False when it holds it already (the miss was not this view's).
+   * view must hold. Nothing changes when a concurrent run has learned it already.
    */
-  learn(key: string | undefined): boolean {
-    if (this.all || (key !== undefined && this.keys.has(key))) return false;
+  learn(key: string | undefined): void {
+    if (this.all || (key !== undefined && this.keys.has(key))) return;
     if (key === undefined) this.all = true;
     else this.keys.add(key);
     const old = this.view;
@@ -73,7 +80,6 @@ export class WorkingSet {
       old.retired = true;
       if (old.users === 0) closeView(old);
     }
-    return true;
   }
 
   private release(view: SharedView): void {

@@ -131,6 +131,29 @@ describe("working-set steps", () => {
     expect(result).toMatchObject({ ok: true, value: 6, attempts: 2 });
   });
 
+  it("combines with isolation serializable: concurrent read-modify-write runs stay exact", async () => {
+    const { backend, inner } = counted(seeded(50));
+    const step = defineStep(
+      (pd: Pd<Inputs>) => {
+        const store = pd.inputs.data_store;
+        store[`count:${pd.inputs.id % 2}`] =
+          ((store[`count:${pd.inputs.id % 2}`] as number | undefined) ?? 0) + 1;
+      },
+      { workingSet: true, isolation: "serializable" },
+    );
+    const runner = async (lane: number) => {
+      for (let i = 0; i < 10; i++) {
+        const result = await runStep(step, { stores: { data_store: { backend } }, inputs: { id: lane + i } });
+        expect(result).toMatchObject({ ok: true });
+      }
+    };
+    await Promise.all([0, 1, 2, 3].map(runner));
+    expect(
+      JSON.parse(inner.get("data_store", "count:0")?.value ?? "0") +
+        JSON.parse(inner.get("data_store", "count:1")?.value ?? "0"),
+    ).toBe(40);
+  });
+
   it("needs commit on-success", () => {
     expect(() => defineStep(() => 1, { workingSet: true, commit: "always" })).toThrow(/on-success/);
   });
