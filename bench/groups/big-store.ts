@@ -173,7 +173,7 @@ export const cases: BenchCase[] = [
     name: "Redis full-view open (await openStore + close), 400k-key store",
     baselineName: "the same on a 100k-key store",
     async: true,
-    rounds: 6,
+    rounds: 3,
     async setup() {
       const [big, small] = (await redisStores(400 * K, 100 * K)) as [Backend, Backend];
       // Smaller first, and both held until the end: a view closed before the next measurement

@@ -144,7 +144,7 @@ async function runWithSets<TInputs, TSteps, TResult>(
       opened = stores;
     });
     if (result.outcome.ok || result.outcome.error.phase !== "handler") return result;
-    // Only a miss of a working-set view is re-run for, and only when the set did not hold that key.
+    // Only a miss of a working-set view is re-run for: a key the view this run got did not hold.
     for (const { workingSet } of opened) {
       if (workingSet === undefined) continue;
       const miss = missOf(result.outcome.error.cause, workingSet.name);
