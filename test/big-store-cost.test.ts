@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Backend, DataStore, SyncBackend } from "@dictstore/core";
+import { type Backend, type DataStore, memoryBackend, type SyncBackend } from "@dictstore/core";
 import { redisBackend } from "@dictstore/redis";
 import { sqliteBackend } from "@dictstore/sqlite";
 import { type RedisServer, startRedisServer } from "@dictstore/testing";
@@ -206,5 +206,56 @@ describe("SQLite: cost on a 1,000,000-key store vs a 10,000-key store", () => {
     expectNoScan(big.plans);
     expect(big.rows).toBeLessThanOrEqual(small.rows * MAX_RATIO);
     expect(big.statements).toBeLessThanOrEqual(small.statements * MAX_RATIO);
+  });
+});
+
+describe("memory: cost on a 1,000,000-key store vs a 10,000-key store", () => {
+  const backends = new Map<number, SyncBackend>();
+
+  beforeAll(async () => {
+    for (const size of [BIG, SMALL]) {
+      const backend = memoryBackend();
+      await buildStore(backend, "store", size);
+      backends.set(size, backend);
+    }
+  }, 120_000);
+
+  /**
+   * Keys compared with a prefix while `op` runs: every prefix test of a key goes through
+   * `String.prototype.startsWith`, so a scan of the store counts each of its keys.
+   */
+  function prefixTests(op: () => void): number {
+    const original = String.prototype.startsWith;
+    let calls = 0;
+    String.prototype.startsWith = function (this: string, ...args: Parameters<typeof original>) {
+      calls++;
+      return original.apply(this, args);
+    };
+    try {
+      op();
+    } finally {
+      String.prototype.startsWith = original;
+    }
+    return calls;
+  }
+
+  it("a prefix load of 10 keys and a paged prefix listing look at the matches, not the store", () => {
+    const costs: Record<number, { load: number; list: number }> = {};
+    for (const size of [BIG, SMALL]) {
+      const backend = backends.get(size) as SyncBackend;
+      backend.load("store", { prefixes: ["k:9"] }); // builds the sorted index once
+      costs[size] = {
+        load: prefixTests(() =>
+          expect(backend.load("store", { prefixes: [PREFIX] }).entries).toHaveLength(10),
+        ),
+        list: prefixTests(() =>
+          expect(backend.listKeys("store", { prefix: PREFIX, limit: 4 }).keys).toHaveLength(4),
+        ),
+      };
+    }
+    console.log("memory prefix cost", JSON.stringify(costs));
+    const [big, small] = [costs[BIG], costs[SMALL]] as { load: number; list: number }[];
+    expect(big?.load).toBeLessThanOrEqual((small?.load ?? 0) * MAX_RATIO);
+    expect(big?.list).toBeLessThanOrEqual((small?.list ?? 0) * MAX_RATIO);
   });
 });
