@@ -83,6 +83,9 @@ describe("working-set steps", () => {
     // Reads of user:10, config, total and last:2 each find a key the view lacks: one re-run each.
     // (A write needs no read: last:1 is written blind, without loading it.)
     expect(first).toMatchObject({ ok: true, attempts: 5 });
+    // The first run's round trips: the open, one load per key it had not touched, the commit
+    // (the bound: at most 3 plus one per new key).
+    expect(calls).toEqual(["load", "load", "load", "load", "load", "commit"]);
     calls.length = 0;
     expect(await run(10)).toMatchObject({ ok: true, attempts: 1 });
     expect(calls).toEqual(["changes", "commit"]);
