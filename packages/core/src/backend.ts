@@ -31,7 +31,7 @@ export interface ListedEntry extends BackendEntry {
 
 /** Options of a paged listing. */
 export interface ListOptions {
-  /** Only keys starting with this string. */
+  /** Only keys starting with this string; a backend should find them without scanning the store. */
   readonly prefix?: string;
   /** Where to continue: the `cursor` of the previous page; omit for the first page. */
   readonly cursor?: string;
@@ -173,7 +173,10 @@ export interface StoreInfo {
 export interface BackendFlags<TSync extends boolean = boolean> {
   /** True when every method returns a plain value (never a promise). */
   readonly sync: TSync;
-  /** True when listing returns keys in insertion order (memory, SQLite); otherwise order is unspecified. */
+  /**
+   * True when listing returns keys in insertion order (memory, SQLite); otherwise order is unspecified.
+   * A listing with a `prefix` may be in key order instead (memory and SQLite: a range of a sorted key index).
+   */
   readonly ordered?: boolean;
   /** True when data outlives the process. */
   readonly persistent?: boolean;

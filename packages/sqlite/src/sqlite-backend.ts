@@ -184,11 +184,17 @@ export const sqliteBackend: BackendFactory<SqliteBackendOptions, true> = (option
     }),
 
     listKeys: method("Listing keys", (store: string, options): KeyPage => {
-      const { rows, cursor } = readPage(sql, sql.pageKeys, store, options, now());
+      const { rows, cursor } = readPage(
+        sql,
+        { all: sql.pageKeys, range: sql.rangeKeys },
+        store,
+        options,
+        now(),
+      );
       return { keys: rows.map((row) => row.key), cursor };
     }),
     listEntries: method("Listing entries", (store: string, options): EntryPage => {
-      const { rows, cursor } = readPage(sql, sql.page, store, options, now());
+      const { rows, cursor } = readPage(sql, { all: sql.page, range: sql.range }, store, options, now());
       return { entries: rows.map(entryOf), cursor };
     }),
     count: method("Counting keys", (store: string) => {

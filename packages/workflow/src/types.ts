@@ -21,6 +21,19 @@ export interface StepOptions {
    * Needs `commit: "on-success"` and exactly one store input. @default "none"
    */
   isolation?: Isolation;
+  /**
+   * `true`: for steps that touch a few keys of a huge store. Each store input opened from a spec
+   * (over an asynchronous backend such as Redis) is opened as a view of only the keys this step's
+   * earlier runs touched, recorded per step in this process. When the handler touches a key outside
+   * that view, the runtime loads it (one round trip) and runs the handler again from the start, the
+   * aborted run's held-back writes and captured logs discarded. Within a few runs the view holds the
+   * step's working set, and a run costs what it touches, not the size of the store. As with
+   * `isolation: "serializable"`, the handler may run more than once: it must have no side effects
+   * outside the store (and must not catch `NOT_LOADED`). A handler that lists the whole store
+   * (`keys()`, `size`, …) gets a full view. Needs `commit: "on-success"`. On synchronous backends
+   * (memory, SQLite), which read each key directly, it changes nothing. @default false
+   */
+  workingSet?: boolean;
   /** How many more times `runStep` runs a step whose failure is `retryable`. @default 0 */
   retries?: number;
   /** Base delay before a retry, in ms; it doubles with each retry and is jittered. @default 100 */

@@ -290,6 +290,7 @@ describe("defineStep", () => {
     expect(defineStep(() => 1).options).toEqual({
       commit: "on-success",
       isolation: "none",
+      workingSet: false,
       retries: 0,
       retryDelayMs: 100,
     });

@@ -8,7 +8,6 @@ import type {
   IncrementResult,
   KeyPage,
   ListOptions,
-  LoadFilter,
   StoreInfo,
   StoreSnapshot,
   SyncBackend,
@@ -36,12 +35,6 @@ function limitError(maxKeys: number) {
     "LIMIT_EXCEEDED",
     `The store would hold more than ${maxKeys} keys (option limits.maxKeys). Nothing was written.`,
   );
-}
-
-function matchesFilter(key: string, filter: LoadFilter | undefined): boolean {
-  if (filter === undefined || (filter.keys === undefined && filter.prefixes === undefined)) return true;
-  if (filter.keys?.includes(key)) return true;
-  return filter.prefixes?.some((prefix) => key.startsWith(prefix)) ?? false;
 }
 
 /** The in-process reference backend: synchronous, with TTLs, versions and atomic commits. Data lives as long as the object. */
@@ -177,9 +170,10 @@ export const memoryBackend: BackendFactory<MemoryBackendOptions | undefined, tru
     load(store, filter): StoreSnapshot {
       const t = existing(store);
       if (t === undefined) return { version: 0, entries: [] };
-      const entries = t
-        .page({ limit: Number.MAX_SAFE_INTEGER })
-        .slots.filter((e) => matchesFilter(e.key, filter));
+      const entries =
+        filter === undefined || (filter.keys === undefined && filter.prefixes === undefined)
+          ? t.page({ limit: Number.MAX_SAFE_INTEGER }).slots
+          : t.matching(filter.keys, filter.prefixes);
       return { version: t.version, entries };
     },
     commit(store, request: CommitRequest): CommitResult {
