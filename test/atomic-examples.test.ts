@@ -13,7 +13,7 @@ import * as dedupeSetIfAbsent from "../examples/atomic/13-dedupe-set-if-absent.t
 import * as dedupeTransaction from "../examples/atomic/13-dedupe-transaction.ts";
 import { atomicExamples } from "../examples/atomic/index.ts";
 import type { StepHandler } from "../examples/lib/pipedream.ts";
-import { runStep } from "../examples/lib/run-step.ts";
+import { runOnStore } from "../examples/lib/run-on-store.ts";
 import * as seedCounter from "../examples/seed/12-counter.ts";
 import { type Fleet, useBackends } from "./atomic-support.ts";
 import { KINDS } from "./atomic-targets.ts";
@@ -45,9 +45,7 @@ async function concurrentRuns<TRecords, TSteps, TResult>(
   // The runs' logs are the examples' output, not the test's.
   const quiet = vi.spyOn(console, "log").mockImplementation(() => {});
   try {
-    return await Promise.all(
-      stores.map((store) => runStep(handler, steps === undefined ? { store } : { store, steps })),
-    );
+    return await Promise.all(stores.map((store) => runOnStore(handler, store, steps)));
   } finally {
     quiet.mockRestore();
     await Promise.all(stores.map((store) => close(store as DataStore)));

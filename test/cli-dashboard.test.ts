@@ -75,6 +75,10 @@ describe("dictstore dashboard", () => {
     const { child, exited, waitFor } = launch(["--read-only", "--port", "0"]);
     try {
       const [, url] = await waitFor(/Open: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/);
+      // The token lasts as long as this launch (it is no one-time token): the notice says so.
+      const [notice] = await waitFor(/The link holds .*/);
+      expect(notice).toContain("per-launch");
+      expect(notice).not.toMatch(/one-time/i);
       const parsed = new URL(url as string);
       const token = parsed.searchParams.get("token") ?? "";
       const info = await fetch(`${parsed.origin}/api/info`, {

@@ -107,6 +107,11 @@ describe("export → import round trip", () => {
       const exported = await ds(["export", "--store", "source", "--out", file, "--json"]);
       expect(exported.code).toBe(0);
       expect(jsonOf(exported)).toEqual({ exported: 15, store: "source", format, out: file });
+      // As packages/cli/README.md says: objects with __proto__/constructor keys are plain JSON, exported as `value`.
+      const protoLine = readFileSync(file, "utf8")
+        .split("\n")
+        .find((line) => line.includes('"key":"protoKeys"'));
+      expect(protoLine).toMatch(/^\{"key":"protoKeys","value":\{"__proto__":/);
       const imported = await ds(["import", file, "--store", `copy-${format}`, "--json"]);
       expect(imported.code).toBe(0);
       expect(jsonOf(imported)).toEqual({

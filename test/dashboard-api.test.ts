@@ -89,8 +89,9 @@ describe("authentication", () => {
     expect((await call(handler, `/api/stores?token=${TOKEN}`, { bearer: false })).status).toBe(401);
   });
 
-  it("locks out after 10 wrong tokens, even a right one, while requests without credentials still get 401", async () => {
+  it("after 10 wrong tokens refuses wrong ones with 429, and still lets in the right token and cookie", async () => {
     const { handler } = setup();
+    const cookie = await login(handler);
     for (let i = 0; i < 10; i++) {
       const wrong = await call(handler, "/api/stores", {
         bearer: false,
@@ -98,11 +99,59 @@ describe("authentication", () => {
       });
       expect(wrong.status).toBe(401);
     }
-    const locked = await call(handler, "/api/stores");
+    const locked = await call(handler, "/api/stores", {
+      bearer: false,
+      headers: { authorization: "Bearer guess-11" },
+    });
     expect(locked.status).toBe(429);
     expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(0);
-    expect((await call(handler, `/?token=${TOKEN}`, { bearer: false })).status).toBe(429);
+    expect((await call(handler, "/?token=guess-12", { bearer: false })).status).toBe(429);
+    // The owner is never locked out: Bearer, the page's ?token= and the session cookie all work.
+    expect((await call(handler, "/api/stores")).status).toBe(200);
+    expect((await call(handler, `/?token=${TOKEN}`, { bearer: false })).status).toBe(303);
+    expect((await call(handler, "/api/stores", { bearer: false, headers: { cookie } })).status).toBe(200);
+    // A right cookie beside a wrong token is the owner's request too.
+    expect(
+      (await call(handler, "/favicon.ico?token=x", { bearer: false, headers: { cookie } })).status,
+    ).not.toBe(429);
     expect((await call(handler, "/api/stores", { bearer: false })).status).toBe(401);
+  });
+
+  it("does not count wrong tokens a foreign page made the browser send: no one can lock the owner out", async () => {
+    const { handler } = setup();
+    const foreign: Record<string, string>[] = [
+      { "sec-fetch-site": "cross-site" },
+      { "sec-fetch-site": "same-site" }, // 127.0.0.1 on another port is the same site
+      { origin: "http://127.0.0.1:5555" },
+      { origin: "null" },
+      { referer: "http://evil.example/page" },
+    ];
+    for (let i = 0; i < 50; i++) {
+      const headers = foreign[i % foreign.length] as Record<string, string>;
+      const page = await call(handler, `/favicon.ico?token=x${i}`, { bearer: false, headers });
+      expect(page.status, JSON.stringify(headers)).toBe(401);
+      const api = await call(handler, "/api/stores", {
+        bearer: false,
+        headers: { ...headers, authorization: `Bearer guess-${i}` },
+      });
+      expect(api.status, JSON.stringify(headers)).toBe(401);
+    }
+    // None of the 100 counted: a wrong token from a plain client still gets 401, not 429.
+    expect(
+      (await call(handler, "/api/stores", { bearer: false, headers: { authorization: "Bearer g" } })).status,
+    ).toBe(401);
+    // Same-origin and typed-in requests do count.
+    for (const headers of [{ "sec-fetch-site": "same-origin" }, { "sec-fetch-site": "none" }, {}]) {
+      for (let i = 0; i < 4; i++)
+        await call(handler, "/api/stores", {
+          bearer: false,
+          headers: { ...headers, authorization: "Bearer g" },
+        });
+    }
+    expect(
+      (await call(handler, "/api/stores", { bearer: false, headers: { authorization: "Bearer g" } })).status,
+    ).toBe(429);
+    expect((await call(handler, "/api/stores")).status).toBe(200);
   });
 
   it("refuses tokens shorter than 128 bits", () => {

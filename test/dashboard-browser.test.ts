@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAsyncStore, memoryBackend, type SyncBackend } from "@dictstore/core";
 import { type DashboardServer, startDashboard } from "@dictstore/dashboard";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { ensureUiBuilt, launchChromium } from "./dashboard-support.ts";
 
@@ -20,6 +20,14 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => browser?.close());
 
+/**
+ * Asserts on what `read` returns once it matches, re-reading every 50 ms for up to 30 s: the page
+ * updates after a click when it gets to it, and a loaded machine gets to it later.
+ */
+function eventually<T>(read: () => T | Promise<T>) {
+  return expect.poll(read, { timeout: 30_000, interval: 50 });
+}
+
 interface Session {
   backend: SyncBackend;
   server: DashboardServer;
@@ -29,6 +37,26 @@ interface Session {
   /** Uncaught page errors and console errors (a CSP violation shows up here). */
   problems: string[];
 }
+
+// Runs in the page before its own script: records every element of a kind injected markup would add,
+// the moment it is inserted (so a test needs no sleep to see it, however briefly it lived).
+const RECORD_INSERTIONS = `
+  window.__inserted = [];
+  window.__scripts = 0;
+  const seen = new WeakSet();
+  new MutationObserver((mutations) => {
+    for (const mutation of mutations)
+      for (const node of mutation.addedNodes) {
+        if (node.nodeType !== 1) continue;
+        for (const el of [node, ...node.querySelectorAll("*")]) {
+          if (seen.has(el)) continue;
+          seen.add(el);
+          const tag = el.tagName.toLowerCase();
+          if (tag === "script") window.__scripts++;
+          else if (/^(img|svg|iframe|object|embed)$/.test(tag)) window.__inserted.push(el.outerHTML);
+        }
+      }
+  }).observe(document, { childList: true, subtree: true });`;
 
 async function open(
   options: { readOnly?: boolean; login?: boolean; backend?: SyncBackend } = {},
@@ -40,6 +68,7 @@ async function open(
     await context.close();
     await server.close();
   });
+  await context.addInitScript(RECORD_INSERTIONS);
   const page = await context.newPage();
   const session: Session = { backend, server, page, dialogs: [], problems: [] };
   page.on("dialog", (dialog) => {
@@ -72,7 +101,7 @@ describe("access", () => {
     const { page, server } = await open({ login: false });
     const response = await page.goto(server.origin);
     expect(response?.status()).toBe(401);
-    await expect(page.locator("body").textContent()).resolves.toContain("401 Unauthorized");
+    await eventually(() => page.locator("body").textContent()).toContain("401 Unauthorized");
     expect(await page.locator("#app").count()).toBe(0);
     const wrong = await page.goto(`${server.origin}/?token=${"A".repeat(43)}`);
     expect(wrong?.status()).toBe(401);
@@ -115,6 +144,61 @@ describe("access", () => {
   });
 });
 
+describe("a hostile page cannot lock the owner out", () => {
+  it("fires 50 wrong-token requests from another port; the owner's session keeps working", async () => {
+    const backend = memoryBackend();
+    await createAsyncStore({ backend, name: "mine" }).set("k", 1);
+    const { page, server, problems } = await open({ backend });
+    await storeButton(page, "mine").click();
+    await page.getByRole("button", { name: "k", exact: true }).waitFor();
+    // Any web site can make the browser request the dashboard: images, no-cors fetches, a form.
+    const attacker: Server = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end(`<!doctype html><body><script>
+        const target = ${JSON.stringify(server.origin)};
+        for (let i = 0; i < 40; i++) {
+          const img = new Image();
+          img.src = target + "/favicon.ico?token=guess-" + i;
+          document.body.append(img);
+        }
+        for (let i = 0; i < 10; i++)
+          fetch(target + "/api/stores?token=guess-f" + i, { mode: "no-cors", credentials: "include" }).catch(() => {});
+      </script></body>`);
+    });
+    await new Promise<void>((resolve) => attacker.listen(0, "127.0.0.1", resolve));
+    onTestFinished(() => new Promise<void>((resolve) => attacker.close(() => resolve())));
+    const hostile = await page.context().newPage();
+    // Each of the 50 requests reached the dashboard and was settled (the browser may hide a refused
+    // answer from the page, as CORP says, but the request went out and came back).
+    const settled: string[] = [];
+    const track = (request: Request) => {
+      if (request.url().startsWith(server.origin)) settled.push(request.url());
+    };
+    hostile.on("requestfinished", track);
+    hostile.on("requestfailed", track);
+    await hostile.goto(`http://127.0.0.1:${(attacker.address() as AddressInfo).port}/`);
+    await eventually(() => settled.length).toBe(50);
+    await hostile.close();
+    // None of them counted: a wrong token from a plain client is still only 401, not a lockout.
+    const plain = await fetch(`${server.origin}/api/stores`, { headers: { authorization: "Bearer wrong" } });
+    expect(plain.status).toBe(401);
+
+    // The owner's page still works: a reload with the cookie, the API through the UI, and Bearer.
+    await page.reload();
+    await page.getByRole("heading", { name: "dictstore" }).waitFor();
+    await storeButton(page, "mine").click();
+    await page.getByRole("button", { name: "k", exact: true }).click();
+    await eventually(() =>
+      page.getByRole("complementary", { name: "Record" }).locator("pre.json").textContent(),
+    ).toBe("1");
+    const bearer = await fetch(`${server.origin}/api/stores`, {
+      headers: { authorization: `Bearer ${new URL(server.url).searchParams.get("token")}` },
+    });
+    expect(bearer.status).toBe(200);
+    expect(problems).toEqual([]);
+  });
+});
+
 describe("managing stores and records", () => {
   it("creates a store, adds and edits a record, renames the store and deletes it", async () => {
     const { page, backend, dialogs, problems } = await open();
@@ -132,10 +216,10 @@ describe("managing stores and records", () => {
     const editor = add.getByLabel("Value (JSON)");
     const confirm = add.getByRole("button", { name: "Add record" });
     await editor.fill('{"price": 1,');
-    await expect(add.locator(".editor-status").textContent()).resolves.toMatch(/^✗/);
-    expect(await confirm.isDisabled()).toBe(true);
+    await eventually(() => add.locator(".editor-status").textContent()).toMatch(/^✗/);
+    await eventually(() => confirm.isDisabled()).toBe(true);
     await editor.fill('{"price": 1, "tags": ["red"]}');
-    expect(await confirm.isEnabled()).toBe(true);
+    await eventually(() => confirm.isEnabled()).toBe(true);
     await add.getByLabel("TTL in seconds").fill("3600");
     await confirm.click();
     await add.waitFor({ state: "detached" });
@@ -143,14 +227,14 @@ describe("managing stores and records", () => {
     expect(await store.get("apple")).toEqual({ price: 1, tags: ["red"] });
     expect(await store.getTtl("apple")).toBeGreaterThan(3500);
     const row = page.getByRole("row", { name: /apple/ });
-    await expect(row.locator("td.ttl").textContent()).resolves.toMatch(/^(59m \d\ds|1h 00m)$/);
+    await eventually(() => row.locator("td.ttl").textContent()).toMatch(/^(59m \d\ds|1h 00m)$/);
 
     await page.getByRole("button", { name: "Edit apple" }).click();
     const panel = page.getByRole("complementary", { name: "Record" });
     await panel.getByLabel("Value (JSON)").fill('{"price": 2, "tags": ["red"]}');
     await panel.getByRole("button", { name: "Save" }).click();
     await panel.locator("pre.json").waitFor();
-    await expect(panel.locator("pre.json").textContent()).resolves.toContain('"price": 2');
+    await eventually(() => panel.locator("pre.json").textContent()).toContain('"price": 2');
     expect(await store.get("apple")).toEqual({ price: 2, tags: ["red"] });
     expect(await store.getTtl("apple")).toBeGreaterThan(3500); // the edit kept the TTL
 
@@ -169,9 +253,9 @@ describe("managing stores and records", () => {
     await page.getByRole("button", { name: "Delete store…" }).click();
     const drop = page.getByRole("dialog", { name: "Delete store" });
     const dropButton = drop.getByRole("button", { name: "Delete store" });
-    expect(await dropButton.isDisabled()).toBe(true);
+    await eventually(() => dropButton.isDisabled()).toBe(true);
     await drop.getByLabel("Store name").fill("fruit");
-    expect(await dropButton.isDisabled()).toBe(true);
+    await eventually(() => dropButton.isDisabled()).toBe(true);
     await drop.getByLabel("Store name").fill("fruit shop");
     await dropButton.click();
     await page.getByRole("heading", { name: "No stores yet" }).waitFor();
@@ -190,23 +274,23 @@ describe("managing stores and records", () => {
     const { page, problems } = await open({ backend });
     await storeButton(page, "many").click();
     const keys = () => page.locator("button.key-link").allInnerTexts();
-    await expect(page.locator(".store-count").textContent()).resolves.toBe("121 keys");
-    expect((await keys()).slice(0, 2)).toEqual(["k000", "k001"]);
-    expect(await keys()).toHaveLength(50);
+    await eventually(() => page.locator(".store-count").textContent()).toBe("121 keys");
+    await eventually(async () => (await keys()).slice(0, 2)).toEqual(["k000", "k001"]);
+    await eventually(async () => (await keys()).length).toBe(50);
     await page.getByRole("button", { name: "Next →" }).click();
     await page.getByText("Page 2").waitFor();
-    expect((await keys())[0]).toBe("k050");
+    await eventually(async () => (await keys())[0]).toBe("k050");
     await page.getByRole("button", { name: "← Previous" }).click();
     await page.getByText("Page 1").waitFor();
-    expect((await keys())[0]).toBe("k000");
+    await eventually(async () => (await keys())[0]).toBe("k000");
 
     await page.getByLabel("Key prefix").fill("k11");
     await page.getByLabel("Key prefix").press("Enter");
-    await expect.poll(keys).toEqual(Array.from({ length: 10 }, (_, i) => `k11${i}`));
+    await eventually(keys).toEqual(Array.from({ length: 10 }, (_, i) => `k11${i}`));
     await page.getByLabel("Key prefix").fill("");
     await page.getByLabel("Search keys and values").fill("NEEDLE");
     await page.getByLabel("Search keys and values").press("Enter");
-    await expect.poll(keys).toEqual(["zz"]);
+    await eventually(keys).toEqual(["zz"]);
 
     await page.getByRole("button", { name: "zz", exact: true }).click();
     const panel = page.getByRole("complementary", { name: "Record" });
@@ -214,10 +298,10 @@ describe("managing stores and records", () => {
     const dialog = page.getByRole("dialog", { name: "Set TTL" });
     await dialog.getByLabel("Seconds").fill("90");
     await dialog.getByRole("button", { name: "Set TTL" }).click();
-    await expect.poll(() => panel.locator(".record-ttl").textContent()).toMatch(/^1m [23]\ds$/);
+    await eventually(() => panel.locator(".record-ttl").textContent()).toMatch(/^1m [23]\ds$/);
     expect(await store.getTtl("zz")).toBeGreaterThan(80);
     await panel.getByRole("button", { name: "Remove TTL" }).click();
-    await expect.poll(() => panel.locator(".record-ttl").textContent()).toBe("—");
+    await eventually(() => panel.locator(".record-ttl").textContent()).toBe("—");
     expect(await store.getTtl("zz")).toBeNull();
     expect(problems).toEqual([]);
   });
@@ -234,10 +318,9 @@ describe("managing stores and records", () => {
     await storeButton(page, "rich").click();
     await page.getByRole("button", { name: "r", exact: true }).click();
     const view = page.getByRole("complementary", { name: "Record" }).locator("pre.json");
-    const badges = await view.locator(".badge").allInnerTexts();
-    expect(badges).toEqual(["Date", "Set", "Map", "BigInt"]);
-    await expect(view.textContent()).resolves.toContain("100000000000000000000n");
-    await expect(page.getByRole("row", { name: /^r / }).locator("td.type").textContent()).resolves.toBe(
+    await eventually(() => view.locator(".badge").allInnerTexts()).toEqual(["Date", "Set", "Map", "BigInt"]);
+    await eventually(() => view.textContent()).toContain("100000000000000000000n");
+    await eventually(() => page.getByRole("row", { name: /^r / }).locator("td.type").textContent()).toBe(
       "object",
     );
   });
@@ -253,8 +336,8 @@ describe("managing stores and records", () => {
     await page.getByRole("button", { name: "Refresh" }).click();
     await page.getByRole("button", { name: "second", exact: true }).waitFor();
     await store.set("third", 3);
-    // No click: the 5-second auto-refresh brings it.
-    await page.getByRole("button", { name: "third", exact: true }).waitFor({ timeout: 8000 });
+    // No click: the 5-second auto-refresh brings it (the wait is generous: a loaded machine may lag).
+    await page.getByRole("button", { name: "third", exact: true }).waitFor({ timeout: 40_000 });
   });
 });
 
@@ -268,12 +351,12 @@ describe("keyboard", () => {
     await page.getByRole("button", { name: "a", exact: true }).waitFor();
     await page.locator("body").click({ position: { x: 5, y: 300 } });
     await page.keyboard.press("/");
-    expect(await page.evaluate("document.activeElement.getAttribute('name')")).toBe("q");
+    await eventually(() => page.evaluate("document.activeElement.getAttribute('name')")).toBe("q");
     await page.getByRole("button", { name: "a", exact: true }).focus();
     await page.keyboard.press("ArrowDown");
     await page.keyboard.press("Enter");
     const panel = page.getByRole("complementary", { name: "Record" });
-    await expect(panel.locator(".record-key").textContent()).resolves.toBe("b");
+    await eventually(() => panel.locator(".record-key").textContent()).toBe("b");
     await page.keyboard.press("Escape");
     await panel.waitFor({ state: "hidden" });
     await page.keyboard.press("n");
@@ -296,18 +379,19 @@ describe("untrusted data renders as text", () => {
     await storeButton(page, XSS).click();
     await page.getByRole("button", { name: XSS, exact: true }).click();
     const panel = page.getByRole("complementary", { name: "Record" });
-    await expect(panel.locator(".record-key").textContent()).resolves.toBe(XSS);
-    await expect(panel.locator("pre.json").textContent()).resolves.toBe(JSON.stringify(XSS));
+    await eventually(() => panel.locator(".record-key").textContent()).toBe(XSS);
+    await eventually(() => panel.locator("pre.json").textContent()).toBe(JSON.stringify(XSS));
     await page.getByRole("button", { name: "</script><script>alert(2)</script>", exact: true }).click();
-    await expect(panel.locator("pre.json").textContent()).resolves.toContain("<svg onload=alert(3)>");
+    await eventually(() => panel.locator("pre.json").textContent()).toContain("<svg onload=alert(3)>");
     await page.getByRole("button", { name: "Edit title" }).click();
-    await expect(panel.getByLabel("Value (JSON)").inputValue()).resolves.toContain("<img src=x");
-    // Give any injected handler a chance to run before looking.
-    await page.waitForTimeout(300);
+    await eventually(() => panel.getByLabel("Value (JSON)").inputValue()).toContain("<img src=x");
+    // No sleep-and-hope: every element the page ever inserted was recorded as it happened.
+    expect(await page.evaluate("window.__inserted")).toEqual([]);
+    expect(await page.evaluate("window.__scripts")).toBe(1); // the page's own bundle, never another
     expect(await page.locator("img, svg, iframe, object, embed").count()).toBe(0);
     expect(await page.locator("script").count()).toBe(1); // the page's own bundle
     expect(await page.title()).toBe("dictstore dashboard");
-    await expect(page.locator("table.records").textContent()).resolves.toContain(XSS);
+    await eventually(() => page.locator("table.records").textContent()).toContain(XSS);
     expect(dialogs).toEqual([]);
     expect(problems).toEqual([]);
   });

@@ -10,7 +10,7 @@ import { close, type DataStore, isStore } from "@dictstore/core";
 import { afterAll, describe, expect, it, onTestFinished, vi } from "vitest";
 import { openExampleStore } from "../examples/lib/open-example-store.ts";
 import type { Pipedream, StepHandler } from "../examples/lib/pipedream.ts";
-import { runStep } from "../examples/lib/run-step.ts";
+import { runOnStore } from "../examples/lib/run-on-store.ts";
 import * as helloWorld from "../examples/seed/00-hello-world.ts";
 import * as save from "../examples/seed/01-save.ts";
 import * as keys from "../examples/seed/02-keys.ts";
@@ -54,7 +54,7 @@ async function runLogged<TRecords, TSteps, TResult>(
 ): Promise<{ result: TResult; logs: string[] }> {
   const spy = vi.spyOn(console, "log").mockImplementation(() => {});
   try {
-    const result = await runStep(handler, steps === undefined ? { store } : { store, steps });
+    const result = await runOnStore(handler, store, steps);
     return { result, logs: spy.mock.calls.map((args) => format(...args)) };
   } finally {
     spy.mockRestore();
@@ -241,52 +241,36 @@ describe("seed examples, each on a fresh store", () => {
   });
 });
 
-describe("the runStep shim", () => {
+describe("examples run through @dictstore/workflow's runStep", () => {
   it("gives the step its store, its steps and pd.export, and resolves with the return value", async () => {
     const store = await freshStore();
-    const exports: Record<string, unknown> = {};
-    const result = await runStep(
+    const result = await runOnStore(
       (pd: Pipedream<Record<string, unknown>, { trigger: { event: number } }>) => {
         pd.inputs["data_store"]["seen"] = pd.steps.trigger.event;
         pd.export("answer", 42);
         return "done";
       },
-      { store, steps: { trigger: { event: 7 } }, exports },
+      store,
+      { trigger: { event: 7 } },
     );
     expect(result).toBe("done");
-    expect(exports).toEqual({ answer: 42 });
     expect(store.toObject()).toEqual({ seen: 7 });
   });
 
   it("gives a step without earlier steps an empty pd.steps", async () => {
-    const result = await runStep((pd: Pipedream) => Object.keys(pd.steps).length, {
-      store: await freshStore(),
-    });
+    const result = await runOnStore((pd: Pipedream) => Object.keys(pd.steps).length, await freshStore());
     expect(result).toBe(0);
   });
 
-  it("rejects with the step's error, keeping the writes made before it", async () => {
+  it("rejects with the step's error and commits none of its writes", async () => {
     const store = await freshStore();
-    const failing = runStep(
-      (pd) => {
-        pd.inputs["data_store"]["before"] = 1;
-        throw new Error("step failed");
-      },
-      { store },
-    );
+    store["kept"] = "before the step";
+    const failing = runOnStore((pd: Pipedream) => {
+      pd.inputs["data_store"]["before"] = 1;
+      throw new Error("step failed");
+    }, store);
     await expect(failing).rejects.toThrow("step failed");
-    expect(store.toObject()).toEqual({ before: 1 });
-  });
-
-  it("without a store, opens one for the run and closes it after", async () => {
-    let seen: DataStore | undefined;
-    // Reads only: the examples' own store may be persistent, and this test must leave it as it was.
-    const size = await runStep((pd) => {
-      seen = pd.inputs["data_store"];
-      return seen.size;
-    });
-    expect(typeof size).toBe("number");
-    expect(() => seen?.size).toThrow(expect.objectContaining({ code: "CLOSED" }));
+    expect(store.toObject()).toEqual({ kept: "before the step" });
   });
 });
 

@@ -30,6 +30,8 @@ export interface Child {
   stderr(): string;
   /** Resolves when the child has printed `line`; rejects if it exits first. */
   waitFor(line: string): Promise<void>;
+  /** Resolves once the child has printed at least `count` lines; rejects if it exits first. */
+  waitForLines(count: number): Promise<void>;
   /** Resolves with the exit code (or signal) once the child is gone and its output read. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -44,12 +46,14 @@ export function startChild(args: string[]): Child {
   let partial = "";
   let errors = "";
   const waiters: { line: string; resolve: () => void }[] = [];
+  const counters: { count: number; resolve: () => void }[] = [];
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
     const parts = (partial + chunk).split("\n");
     partial = parts.pop() ?? "";
     for (const line of parts) {
       lines.push(line);
       for (const waiter of waiters.filter((w) => w.line === line)) waiter.resolve();
+      for (const counter of counters.filter((c) => lines.length >= c.count)) counter.resolve();
     }
   });
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
@@ -69,6 +73,17 @@ export function startChild(args: string[]): Child {
         waiters.push({ line, resolve });
         void exited.then(({ code, signal }) =>
           reject(new Error(`child exited (${code ?? signal}) before printing "${line}": ${errors}`)),
+        );
+      });
+    },
+    waitForLines(count) {
+      if (lines.length >= count) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        counters.push({ count, resolve });
+        void exited.then(({ code, signal }) =>
+          reject(
+            new Error(`child exited (${code ?? signal}) after ${lines.length} of ${count} lines: ${errors}`),
+          ),
         );
       });
     },

@@ -316,4 +316,24 @@ export const cases: BenchCase[] = [
       };
     },
   },
+  {
+    target: "SQ4",
+    name: "SQLite open a 100,000-key file (quick_check at open)",
+    baselineName: "the same open without the check (integrityCheckMaxBytes: 0)",
+    rounds: 10,
+    setup() {
+      // 100,000 keys of ~400 bytes (≈ 48 MB): what opening costs once every page is checked.
+      const path = freshPath();
+      const backend = sqliteBackend({ path });
+      const store = createStore({ backend, name: STORE });
+      const text = "x".repeat(400);
+      for (let start = 0; start < 100_000; start += 10_000)
+        store.update(Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${start + i}`, text])));
+      backend.dispose?.();
+      return {
+        measured: () => sqliteBackend({ path }).dispose?.(),
+        baseline: () => sqliteBackend({ path, integrityCheckMaxBytes: 0 }).dispose?.(),
+      };
+    },
+  },
 ];

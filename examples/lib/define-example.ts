@@ -2,7 +2,7 @@ import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { DataStore } from "@dictstore/core";
 import type { StepHandler } from "./pipedream.ts";
-import { runStep } from "./run-step.ts";
+import { runOnStore } from "./run-on-store.ts";
 
 /** What an example file declares about itself. */
 export interface ExampleDefinition<TRecords, TSteps, TResult> {
@@ -34,7 +34,7 @@ export interface Example {
   readonly assumes: Readonly<Record<string, unknown>>;
   /** How many times run-all.ts runs the step. */
   readonly demoRuns: number;
-  /** Runs the step once on `store` through `runStep`, resolving with its return value. */
+  /** Runs the step once on `store` through @dictstore/workflow's `runStep`, resolving with its return value. */
   run(store: DataStore): Promise<unknown>;
 }
 
@@ -54,9 +54,6 @@ export function defineExample<TRecords extends Record<string, unknown>, TSteps, 
     demoRuns: definition.demoRuns ?? 1,
     run: (store) =>
       // The shared demo store is untyped; each example declares the schema it expects of it.
-      runStep(handler, {
-        store: store as DataStore<TRecords>,
-        ...(steps === undefined ? {} : { steps }),
-      }),
+      runOnStore(handler, store as DataStore<TRecords>, steps),
   };
 }

@@ -1,4 +1,5 @@
 import { defineConfig } from "tsup";
 import { baseTsupConfig } from "../../tsup.config.base.ts";
 
-export default defineConfig(baseTsupConfig);
+// ESM only: the suite imports vitest, which cannot be loaded from a CommonJS build.
+export default defineConfig({ ...baseTsupConfig, format: ["esm"] });

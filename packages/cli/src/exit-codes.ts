@@ -16,6 +16,8 @@ export const EXIT_CODES = {
   NOT_CONFIRMED: 5,
   /** The backend cannot be reached or refused the credentials. */
   UNAVAILABLE: 6,
+  /** The data is damaged (a corrupt SQLite file, or a file that is not a database): retrying cannot help. */
+  CORRUPT: 7,
 } as const;
 
 /** The name of an exit code, e.g. `"NOT_FOUND"`; `--json` errors carry it. */
@@ -52,6 +54,7 @@ const STORE_ERROR_EXITS: Partial<Record<StoreErrorCode, ExitCodeName>> = {
   STORE_EXISTS: "EXISTS",
   BACKEND_UNAVAILABLE: "UNAVAILABLE",
   AUTH_FAILED: "UNAVAILABLE",
+  CORRUPT: "CORRUPT",
 };
 
 /** The exit code name for any thrown value. */

@@ -21,6 +21,11 @@ export interface ProgressOptions {
   readonly total?: number;
   /** Total bytes of the input, when the bar should follow bytes read instead. */
   readonly totalBytes?: number;
+  /**
+   * The environment: `DICTSTORE_PROGRESS_DELAY_MS=0` draws the bar from the first record and on every
+   * advance, however short the run (for demos and for tests that must not depend on the machine's speed).
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 // Short runs finish before anyone could read a bar: only draw after this long, then at most this often.
@@ -32,6 +37,8 @@ const BAR_WIDTH = 24;
 export function createProgress(options: ProgressOptions): Progress {
   const { stream, style, unit } = options;
   if (stream.isTTY !== true || options.enabled === false) return { advance: () => {}, done: () => {} };
+  const showAfter = delayFrom(options.env) ?? SHOW_AFTER_MS;
+  const redrawEvery = Math.min(showAfter, REDRAW_EVERY_MS);
   const started = Date.now();
   let count = 0;
   let bytes = 0;
@@ -62,7 +69,7 @@ export function createProgress(options: ProgressOptions): Progress {
       count += n;
       bytes += more;
       const now = Date.now();
-      if (now - started < SHOW_AFTER_MS || now - lastDraw < REDRAW_EVERY_MS) return;
+      if (now - started < showAfter || now - lastDraw < redrawEvery) return;
       lastDraw = now;
       draw();
     },
@@ -70,4 +77,11 @@ export function createProgress(options: ProgressOptions): Progress {
       if (drawn) stream.write("\r\u001b[2K");
     },
   };
+}
+
+/** `DICTSTORE_PROGRESS_DELAY_MS` as a number of milliseconds, when set to one. */
+function delayFrom(env: ProgressOptions["env"]): number | undefined {
+  const text = env?.DICTSTORE_PROGRESS_DELAY_MS;
+  if (text === undefined || !/^\d+$/.test(text)) return undefined;
+  return Number(text);
 }

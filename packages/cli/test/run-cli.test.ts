@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable, Writable } from "node:stream";
+import { Readable } from "node:stream";
 import { type CliIo, EXIT_CODES, redactText, redactUrl, runCli } from "@dictstore/cli";
 import { close, createStore, encodeValue } from "@dictstore/core";
 import { sqliteBackend } from "@dictstore/sqlite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { sink } from "./sink.ts";
 
 // runCli in-process, with its streams injected: the import readers fed at every awkward chunk
 // boundary, exit codes, and redaction. The end-to-end tests with real processes are in test/cli-*.
@@ -20,17 +21,6 @@ interface Captured {
   code: number;
   stdout: string;
   stderr: string;
-}
-
-function sink(): { stream: Writable; text: () => string } {
-  const chunks: Buffer[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => Buffer.concat(chunks).toString("utf8") };
 }
 
 /** Runs the CLI in this process on the test's SQLite file, with stdin delivered as `input` chunks. */

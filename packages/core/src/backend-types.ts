@@ -20,7 +20,7 @@ export interface ListedEntry extends BackendEntry {
 
 /** Options of a paged listing. */
 export interface ListOptions {
-  /** Only keys starting with this string. */
+  /** Only keys starting with this string; a backend should find them without scanning the store. */
   readonly prefix?: string;
   /** Where to continue: the `cursor` of the previous page; omit for the first page. */
   readonly cursor?: string;

@@ -19,7 +19,10 @@ type R<TSync extends boolean, TValue> = BackendResult<TSync, TValue>;
 export interface BackendFlags<TSync extends boolean = boolean> {
   /** True when every method returns a plain value (never a promise): the dict may use it directly. */
   readonly sync: TSync;
-  /** True when listing returns keys in insertion order; otherwise the order is unspecified. */
+  /**
+   * True when listing returns keys in insertion order; otherwise the order is unspecified.
+   * A listing with a `prefix` may be in key order instead (memory and SQLite: a range of a sorted key index).
+   */
   readonly ordered?: boolean;
   /** True when data outlives the process. */
   readonly persistent?: boolean;

@@ -19,6 +19,8 @@ export const ERROR_CODES = [
   "STORE_EXISTS",
   "READ_ONLY",
   "CLOSED",
+  /** The data itself is damaged (a corrupt or foreign SQLite file): never retried, it cannot heal by waiting. */
+  "CORRUPT",
 ] as const;
 
 /** A machine-readable error code carried by every `StoreError`. */
@@ -34,6 +36,8 @@ export interface StoreErrorOptions {
   key?: string;
   /** The key prefix involved, if any (a listing of a prefix a view did not load). */
   prefix?: string;
+  /** The named store involved, if any (`NOT_LOADED`: the store whose view did not load the key). */
+  store?: string;
 }
 
 /** The one error class of dictstore: check `code` (or use `isStoreError`) to act on it. */
@@ -43,6 +47,7 @@ export class StoreError extends Error {
   readonly backend: string | undefined;
   readonly key: string | undefined;
   readonly prefix: string | undefined;
+  readonly store: string | undefined;
 
   constructor(code: StoreErrorCode, message: string, options: StoreErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -50,6 +55,7 @@ export class StoreError extends Error {
     this.backend = options.backend;
     this.key = options.key;
     this.prefix = options.prefix;
+    this.store = options.store;
     // Keeps the stack pointing at the caller, not at this constructor or createError.
     Error.captureStackTrace?.(this, StoreError);
   }

@@ -45,6 +45,8 @@ export type { MemoryBackendOptions } from "./memory/memory-backend.ts";
 export { memoryBackend } from "./memory/memory-backend.ts";
 export { isReservedKey, RESERVED_KEYS } from "./reserved.ts";
 export type { ListingOptions } from "./store/dict-operations.ts";
+export type { IdempotencyOptions, ScopedCommit } from "./store/idempotency.ts";
+export { withIdempotencyKey } from "./store/idempotency.ts";
 export type { StagedWritesOptions } from "./store/lifecycle.ts";
 export {
   backendOf,
@@ -66,6 +68,7 @@ export type {
   StoreKey,
   StoreMethods,
   StoreValue,
+  UntypedValue,
   UpdateRecipe,
 } from "./store/types.ts";
 export type { BackendFromUrlOptions } from "./url/backend-from-url.ts";

@@ -8,6 +8,7 @@ const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const manifest = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as {
   name: string;
   dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
   peerDependenciesMeta?: Record<string, { optional?: boolean }>;
 };
@@ -32,6 +33,17 @@ describe("@dictstore/core dependencies", () => {
   it("runtime dependencies are exactly superjson and immer", () => {
     expect(manifest.name).toBe("@dictstore/core");
     expect(Object.keys(manifest.dependencies ?? {}).sort()).toEqual(["immer", "superjson"]);
+  });
+
+  it("names no other @dictstore package, so `pnpm -r build` builds core before the packages that use it", () => {
+    // The backends depend on core; were core to name them back (even as optional peers), pnpm would
+    // see a cycle and build them in parallel, before core's types exist. Core imports them by name at run time.
+    const named = [
+      ...Object.keys(manifest.dependencies ?? {}),
+      ...Object.keys(manifest.peerDependencies ?? {}),
+      ...Object.keys(manifest.devDependencies ?? {}),
+    ];
+    expect(named.filter((name) => name.startsWith("@dictstore/"))).toEqual([]);
   });
 
   it("every peer dependency is optional", () => {

@@ -64,6 +64,7 @@ describe("StoreError", () => {
       "MISSING_OPTION",
       "READ_ONLY",
       "CLOSED",
+      "CORRUPT",
     ]) {
       expect(ERROR_CODES).toContain(code);
     }

@@ -150,6 +150,42 @@ describe("local view over an asynchronous backend", () => {
     expect(() => [...store.keys({ prefix: 1 as unknown as string })]).toThrow(/must be a string/);
   });
 
+  it('with viewListings "whole", a listing without a prefix and size need the whole store', async () => {
+    const { backend } = remote();
+    await backend.setMany("default", [
+      { key: "user:1", value: '"ann"' },
+      { key: "other", value: '"x"' },
+    ]);
+    const store = await openStore<Record<string, string>>({
+      backend,
+      load: { keys: ["other"], prefixes: ["user:"] },
+      viewListings: "whole",
+    });
+    expect([...store.keys({ prefix: "user:" })]).toEqual(["user:1"]);
+    const missOf = (read: () => unknown) => {
+      try {
+        read();
+        return undefined;
+      } catch (error) {
+        return error;
+      }
+    };
+    for (const read of [
+      () => [...store.keys()],
+      () => store.size,
+      () => store.toObject(),
+      () => Object.keys(store),
+    ]) {
+      expect(missOf(read)).toMatchObject({
+        code: "NOT_LOADED",
+        key: undefined,
+        store: "default",
+        message: expect.stringMatching(/needs the whole store/),
+      });
+    }
+    await close(store);
+  });
+
   it("runs atomic operations on the backend and keeps the view current", async () => {
     const { backend } = remote();
     const a = await openStore<Record<string, number>>({ backend });

@@ -97,6 +97,24 @@ describe("DataStore<T>", () => {
     expect(await counted).toBe(1);
   });
 
+  it("update(key, recipe, initial) on an untyped store infers the draft from initial", async () => {
+    const store = createStore();
+    const profile = store.update(
+      "profile",
+      (p) => {
+        expectTypeOf(p).toEqualTypeOf<{ visits: number }>();
+        p.visits++;
+      },
+      { visits: 0 },
+    );
+    expectTypeOf(profile).toEqualTypeOf<Promise<{ visits: number }>>();
+    expect(await profile).toEqual({ visits: 1 });
+    const asyncStore = createAsyncStore();
+    const tags = asyncStore.update("tags", (t) => [...t, "a"], [] as string[]);
+    expectTypeOf(tags).toEqualTypeOf<Promise<string[]>>();
+    expect(await tags).toEqual(["a"]);
+  });
+
   it("an untyped store holds unknown values under any string key", () => {
     const store = createStore();
     expectTypeOf(store).toEqualTypeOf<DataStore<Record<string, unknown>>>();

@@ -110,7 +110,7 @@ export function createDashboardHandler(options: DashboardHandlerOptions): Dashbo
       });
     }
 
-    const auth = authenticate(request, url, secrets, !isApi);
+    const auth = authenticate(request, url, secrets, !isApi, host);
     switch (auth.kind) {
       case "missing":
       case "wrong":

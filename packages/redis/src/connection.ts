@@ -46,6 +46,8 @@ export class Connection {
   private lastError: Error | undefined;
   private disposed = false;
   private readonly detach: (() => void)[] = [];
+  /** Calls in progress; while there are none, our client does not hold the event loop. */
+  private busy = 0;
 
   constructor(private readonly options: ResolvedOptions) {
     this.secret = options.password ?? passwordOf(options.url);
@@ -67,9 +69,48 @@ export class Connection {
    * the next connection, until the deadline; a write never is.
    */
   call<T>(write: boolean, deadline: number, send: (client: RedisClient) => Promise<T>): Promise<T> {
-    const first = this.callOnce(write, deadline, send);
-    return write ? first : first.catch((error: unknown) => this.readAgain(error, deadline, send));
+    this.hold();
+    let first: Promise<T>;
+    try {
+      first = this.callOnce(write, deadline, send);
+    } catch (error) {
+      first = Promise.reject(error); // still settles below, so the hold is always let go
+    }
+    const settled = write ? first : first.catch((error: unknown) => this.readAgain(error, deadline, send));
+    settled.then(this.letGo, this.letGo);
+    return settled;
   }
+
+  /*
+   * A process that finished its work must end on its own, as it does over SQLite: an idle connection
+   * (socket, reconnect timer) must not keep the event loop alive, while a call in progress (a commit
+   * on its way) must. So our own client is referenced only while a call runs.
+   */
+  private hold(): void {
+    if (this.busy++ === 0) this.applyRef();
+  }
+
+  private readonly letGo = (): void => {
+    if (--this.busy === 0) this.applyRef();
+  };
+
+  /** References our client's sockets and timers while calls run, unreferences them while idle. */
+  private readonly applyRef = (): void => {
+    const client = this.client;
+    if (client === undefined || this.options.client !== undefined) return;
+    const ref = this.busy > 0;
+    const nodes: Redis[] = this.isCluster(client) ? client.nodes() : [client];
+    for (const node of nodes) {
+      const internals = node as unknown as NodeInternals;
+      setRef(internals.stream, ref);
+      setRef(internals.reconnectTimeout, ref);
+    }
+    if (this.isCluster(client)) {
+      const internals = client as unknown as ClusterInternals;
+      setRef(internals.reconnectTimeout, ref);
+      setRef(internals.slotsTimer, ref);
+    }
+  };
 
   private async readAgain<T>(
     error: unknown,
@@ -199,10 +240,29 @@ export class Connection {
         client.off("error", onError);
         client.off("ready", onReady);
       });
+      if (this.options.client === undefined) this.followRefs(client);
       this.client = client;
       return client;
     })();
     return this.creating;
+  }
+
+  /**
+   * ioredis makes a new socket on every (re)connection and a new timer before every reconnection
+   * attempt, referenced by default: apply the current state to each as it appears.
+   */
+  private followRefs(client: RedisClient): void {
+    const events = ["connect", "ready", "reconnecting", "close", "end", "error"];
+    const follow = (emitter: RedisClient) => {
+      for (const event of events) emitter.on(event, this.applyRef);
+    };
+    follow(client);
+    if (this.isCluster(client)) {
+      client.on("+node", follow);
+      client.on("refresh", this.applyRef);
+      client.on("node error", this.applyRef);
+    }
+    this.applyRef();
   }
 
   private async construct(): Promise<RedisClient> {
@@ -266,8 +326,8 @@ export class Connection {
         this.lastError = cause;
         cleanup();
         const translated = translateError(cause, this.context(false)) as StoreError;
-        if (translated.code === "AUTH_FAILED") {
-          // A wrong password never heals by retrying: stop reconnecting until the next call.
+        if (translated.code === "AUTH_FAILED" || translated.code === "INVALID_ARGUMENT") {
+          // A wrong password or database never heals by retrying: stop reconnecting until the next call.
           client.disconnect();
           reject(translated);
           return;
@@ -344,7 +404,7 @@ export class Connection {
     const error = this.lastError;
     if (error !== undefined) {
       const translated = translateError(error, this.context(false)) as StoreError;
-      if (translated.code === "AUTH_FAILED") return translated;
+      if (translated.code === "AUTH_FAILED" || translated.code === "INVALID_ARGUMENT") return translated;
     }
     const message =
       error === undefined
@@ -352,6 +412,23 @@ export class Connection {
         : `cannot connect (${error.message || error.name}).`;
     return storeError("BACKEND_UNAVAILABLE", message, this.context(false), error);
   }
+}
+
+/** What ioredis keeps on a node and does not type: its socket and its reconnection timer. */
+interface NodeInternals {
+  stream?: { ref?(): unknown; unref?(): unknown };
+  reconnectTimeout?: NodeJS.Timeout | null;
+}
+
+/** What ioredis keeps on a cluster and does not type: its reconnection and slot-refresh timers. */
+interface ClusterInternals {
+  reconnectTimeout?: NodeJS.Timeout | null;
+  slotsTimer?: NodeJS.Timeout | null;
+}
+
+function setRef(handle: { ref?(): unknown; unref?(): unknown } | null | undefined, ref: boolean): void {
+  if (ref) handle?.ref?.();
+  else handle?.unref?.();
 }
 
 function passwordOf(url: string): string | undefined {

@@ -116,6 +116,14 @@ export function translateError(error: unknown, context: ErrorContext): Error {
       error,
     );
   }
+  if (/DB index is out of range/i.test(message)) {
+    return storeError(
+      "INVALID_ARGUMENT",
+      "the database index in the URL is out of range for this server (its `databases` setting); use one below it, e.g. /0.",
+      context,
+      error,
+    );
+  }
   const fate = fateOf(error);
   if (fate === "maybe-applied" && context.write) {
     return storeError(

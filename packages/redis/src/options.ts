@@ -1,4 +1,4 @@
-import { createError, type StoreError } from "@dictstore/core";
+import { createError, redisUrlOptions, type StoreError } from "@dictstore/core";
 import type { Cluster, Redis } from "ioredis";
 import { DEFAULT_PREFIX } from "./layout.ts";
 
@@ -89,6 +89,8 @@ export function resolveOptions(options: RedisBackendOptions | undefined): Resolv
   if (o.cluster !== undefined && (!Array.isArray(o.cluster) || o.cluster.length === 0)) {
     throw invalid("Option `cluster` must be a non-empty array of { host, port }.");
   }
+  // A bad URL (a database that is not a number, port 0, no host) is refused here, never by ioredis later.
+  if (o.url !== undefined && o.client === undefined) redisUrlOptions(o.url);
   return {
     url: o.url ?? "redis://127.0.0.1:6379",
     client: o.client,

@@ -22,8 +22,6 @@ const HINTS: Readonly<Record<string, string>> = {
   SQLITE_LOCKED: "The database stayed locked by another connection for longer than busyTimeoutMs.",
   SQLITE_FULL: "The disk (or the database's size limit) is full; nothing was written.",
   SQLITE_READONLY: "The database file cannot be written (opened read-only, or no write permission).",
-  SQLITE_CORRUPT: "The database file is damaged.",
-  SQLITE_NOTADB: "The file is not an SQLite database.",
   SQLITE_CANTOPEN:
     "The database file could not be opened (does its directory exist, and may we write to it?).",
 };
@@ -34,12 +32,35 @@ function primaryCode(error: SqliteLikeError): string | undefined {
   return primary;
 }
 
-/** Turns anything thrown by better-sqlite3 into a `StoreError`; `StoreError`s pass through unchanged. */
-export function toStoreError(error: unknown, action: string): StoreError {
+/** SQLite's result codes for a file whose content is damaged or not a database at all. */
+const CORRUPT_CODES: ReadonlySet<string> = new Set(["SQLITE_CORRUPT", "SQLITE_NOTADB"]);
+
+/**
+ * The error for a damaged database file: `CORRUPT`, which no caller retries (waiting cannot heal a
+ * file), naming the file and what to do about it.
+ */
+export function corruptError(file: string, action: string, detail: string, cause?: unknown): StoreError {
+  return createError(
+    BACKEND_NAME,
+    "CORRUPT",
+    `${action} failed: the SQLite file "${file}" is damaged or is not an SQLite database (${detail}). ` +
+      "Retrying will not help. Stop writing to it, then restore it from a backup, or copy out what is " +
+      `still readable with \`sqlite3 "${file}" .recover | sqlite3 recovered.db\` and use the new file.`,
+    { cause },
+  );
+}
+
+/**
+ * Turns anything thrown by better-sqlite3 into a `StoreError`; `StoreError`s pass through unchanged.
+ * `file` names the database in the message of a `CORRUPT` error.
+ */
+export function toStoreError(error: unknown, action: string, file = "(unknown file)"): StoreError {
   if (isStoreError(error)) return error;
   const candidate = (typeof error === "object" && error !== null ? error : {}) as SqliteLikeError;
   const message = typeof candidate.message === "string" ? candidate.message : String(error);
   const primary = primaryCode(candidate);
+  if (primary !== undefined && CORRUPT_CODES.has(primary))
+    return corruptError(file, action, `${candidate.code as string}: ${message}`, error);
   if (primary === undefined && /database connection is not open/i.test(message)) return closedError();
   const code = (primary === undefined ? undefined : CODE_MAP[primary]) ?? "BACKEND_UNAVAILABLE";
   const hint = primary === undefined ? undefined : HINTS[primary];

@@ -1,6 +1,6 @@
 import { createError, createRequiredError } from "@dictstore/core";
 import BetterSqlite3, { type Database } from "better-sqlite3";
-import { toStoreError } from "./errors.ts";
+import { corruptError, toStoreError } from "./errors.ts";
 import {
   BACKEND_NAME,
   SQLITE_DEFAULTS,
@@ -77,6 +77,25 @@ function openFile(path: string, readonly: boolean, timeout: number): Database {
   }
 }
 
+/**
+ * A damaged file is named at open rather than used silently: SQLite's `PRAGMA quick_check` (every
+ * page and row format, without the index cross-checks of integrity_check) on files up to
+ * `integrityCheckMaxBytes`; larger files get only the header and schema read at open, and their
+ * damage is reported as `CORRUPT` by the first operation that meets it.
+ */
+function checkIntegrity(db: Database, options: SqliteBackendOptions): void {
+  const limit = options.integrityCheckMaxBytes ?? SQLITE_DEFAULTS.integrityCheckMaxBytes;
+  if (limit <= 0) return;
+  // Reading the page count reads the header: a file that is not a database fails here (SQLITE_NOTADB).
+  const pages = db.pragma("page_count", { simple: true }) as number;
+  const pageSize = db.pragma("page_size", { simple: true }) as number;
+  if (pages * pageSize > limit) return;
+  const problems = (db.pragma("quick_check(5)") as { quick_check: string }[]).map((row) => row.quick_check);
+  if (problems.length === 1 && problems[0] === "ok") return;
+  const file = options.path ?? db.name;
+  throw corruptError(file, `Opening the SQLite database "${file}"`, `quick_check: ${problems.join("; ")}`);
+}
+
 /** Opens (or adopts) the connection, sets WAL, durability and busy timeout, and makes sure the tables exist. */
 export function openDatabase(options: SqliteBackendOptions): OpenedDatabase {
   checkOptions(options);
@@ -98,10 +117,12 @@ export function openDatabase(options: SqliteBackendOptions): OpenedDatabase {
     if (injected === undefined || options.synchronous !== undefined) {
       db.pragma(`synchronous = ${options.synchronous ?? SQLITE_DEFAULTS.synchronous}`);
     }
+    checkIntegrity(db, options);
     withBusyRetry(() => ensureSchema(db, readonly), timeout);
   } catch (error) {
     if (injected === undefined) db.close();
-    throw toStoreError(error, `Opening the SQLite database "${options.path ?? db.name}"`);
+    const file = options.path ?? db.name;
+    throw toStoreError(error, `Opening the SQLite database "${file}"`, file);
   }
   return { db, owned: injected === undefined, readonly };
 }

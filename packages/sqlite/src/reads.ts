@@ -1,8 +1,9 @@
 import type { ChangeSet, ListedEntry, ListOptions, LoadFilter, StoreSnapshot } from "@dictstore/core";
 import { createError } from "@dictstore/core";
 import type { Statement } from "better-sqlite3";
+import { justAbove, prefixUpperBound } from "./key-range.ts";
 import { BACKEND_NAME } from "./options.ts";
-import type { ListedRow, PageParams, Statements, StoreRow } from "./statements.ts";
+import type { ListedRow, PageParams, RangeParams, Statements, StoreRow } from "./statements.ts";
 
 /** The default page size, as the memory backend's. */
 const DEFAULT_PAGE = 1000;
@@ -23,46 +24,63 @@ function cursorOf(cursor: string): { after: number; end: number } {
   return { after: after as number, end: end as number };
 }
 
+/** The upper bound of a prefix range; an empty BLOB (above every TEXT) when the prefix has none. */
+const NO_UPPER_BOUND = Buffer.alloc(0);
+
+function rangeBelow(prefix: string): string | Buffer {
+  return prefixUpperBound(prefix) ?? NO_UPPER_BOUND;
+}
+
 /**
- * One page of live rows in insertion order, from after the cursor. The cursor holds the last
- * returned row's sequence number, so writes between pages never repeat or skip a key that stays,
- * and the last sequence number that existed on the first page: rows inserted later are left out,
- * so writing while iterating can never make a listing endless. One row more than asked is read to
- * know whether this is the last page. A prefix is matched in JavaScript (`startsWith` on UTF-16,
- * as every backend does), scanning in batches.
+ * One page of live rows, from after the cursor. Without a prefix: in insertion order; the cursor
+ * holds the last returned row's sequence number, so writes between pages never repeat or skip a
+ * key that stays, and the last sequence number that existed on the first page: rows inserted later
+ * are left out, so writing while iterating can never make a listing endless. With a prefix: in key
+ * order, read as a range of the (store, key) index (its cost follows the page, not the store); the
+ * cursor is "~<last seq at the first page>:<last key returned>". One row more than asked is read
+ * to know whether this is the last page.
  */
 export function readPage<TRow extends { readonly seq: number; readonly key: string }>(
   sql: Statements,
-  statement: Statement<PageParams, TRow>,
+  statements: { readonly all: Statement<PageParams, TRow>; readonly range: Statement<RangeParams, TRow> },
   store: string,
   options: ListOptions | undefined,
   now: number,
 ): { rows: TRow[]; cursor: string | null } {
   const limit = Math.min(MAX_PAGE, Math.max(1, Math.floor(options?.limit ?? DEFAULT_PAGE)));
   const prefix = options?.prefix ?? "";
-  const position =
+  if (prefix !== "") return readPrefixPage(sql, statements.range, store, prefix, limit, options?.cursor, now);
+  const { after, end } =
     options?.cursor === undefined ? { after: 0, end: sql.lastSeq.get() ?? 0 } : cursorOf(options.cursor);
-  const { end } = position;
-  let { after } = position;
-  const next = (rows: TRow[]) => `${(rows[limit - 1] as TRow).seq}:${end}`;
-  if (prefix === "") {
-    const rows = statement.all(store, after, end, now, limit + 1);
-    if (rows.length <= limit) return { rows, cursor: null };
-    rows.length = limit;
-    return { rows, cursor: next(rows) };
-  }
-  const batch = Math.min(MAX_PAGE, Math.max(limit + 1, 256));
-  const out: TRow[] = [];
-  for (;;) {
-    const rows = statement.all(store, after, end, now, batch);
-    for (const row of rows) {
-      if (!row.key.startsWith(prefix)) continue;
-      if (out.length === limit) return { rows: out, cursor: next(out) };
-      out.push(row);
+  const rows = statements.all.all(store, after, end, now, limit + 1);
+  if (rows.length <= limit) return { rows, cursor: null };
+  rows.length = limit;
+  return { rows, cursor: `${(rows[limit - 1] as TRow).seq}:${end}` };
+}
+
+function readPrefixPage<TRow extends { readonly seq: number; readonly key: string }>(
+  sql: Statements,
+  statement: Statement<RangeParams, TRow>,
+  store: string,
+  prefix: string,
+  limit: number,
+  cursor: string | undefined,
+  now: number,
+): { rows: TRow[]; cursor: string | null } {
+  let end = sql.lastSeq.get() ?? 0;
+  let from = prefix;
+  if (cursor !== undefined) {
+    const colon = cursor.indexOf(":");
+    end = Number(cursor.slice(1, colon));
+    if (!cursor.startsWith("~") || colon < 0 || !Number.isSafeInteger(end)) {
+      throw createError(BACKEND_NAME, "INVALID_ARGUMENT", `"${cursor}" is not a cursor of a prefix listing.`);
     }
-    if (rows.length < batch) return { rows: out, cursor: null };
-    after = (rows[rows.length - 1] as TRow).seq;
+    from = justAbove(cursor.slice(colon + 1));
   }
+  const rows = statement.all(store, from, rangeBelow(prefix), end, now, limit + 1);
+  if (rows.length <= limit) return { rows, cursor: null };
+  rows.length = limit;
+  return { rows, cursor: `~${end}:${(rows[limit - 1] as TRow).key}` };
 }
 
 /** Live count from the bookkeeping row: rows minus the expired ones not yet reclaimed. */
@@ -91,13 +109,11 @@ export function changesOf(
   };
 }
 
-function matchesFilter(key: string, filter: LoadFilter | undefined): boolean {
-  if (filter === undefined || (filter.keys === undefined && filter.prefixes === undefined)) return true;
-  if (filter.keys?.includes(key)) return true;
-  return filter.prefixes?.some((prefix) => key.startsWith(prefix)) ?? false;
-}
-
-/** A consistent image of the store's live entries (call inside a read transaction), in insertion order. */
+/**
+ * A consistent image of the store's live entries (call inside a read transaction), in insertion
+ * order. Named keys are looked up one by one and prefixes read as ranges of the (store, key) index,
+ * so a filtered load costs what it loads, wherever the keys lie in the store.
+ */
 export function loadStore(
   sql: Statements,
   store: string,
@@ -105,18 +121,20 @@ export function loadStore(
   filter: LoadFilter | undefined,
   now: number,
 ): StoreSnapshot {
-  if (filter?.keys !== undefined && filter.prefixes === undefined) {
-    // Only named keys: look each up instead of scanning the store, then restore insertion order.
-    const rows: ListedRow[] = [];
-    for (const key of new Set(filter.keys)) {
-      const row = sql.keyRow.get(store, key, now);
-      if (row !== undefined) rows.push(row);
-    }
-    return { version, entries: rows.sort((a, b) => a.seq - b.seq).map(entryOf) };
+  if (filter === undefined || (filter.keys === undefined && filter.prefixes === undefined)) {
+    return { version, entries: sql.loadAll.all(store, now).map(entryOf) };
   }
-  const entries: ListedEntry[] = [];
-  for (const row of sql.loadAll.iterate(store, now)) {
-    if (matchesFilter(row.key, filter)) entries.push(entryOf(row));
+  const rows = new Map<string, ListedRow>();
+  for (const key of filter.keys ?? []) {
+    const row = rows.has(key) ? undefined : sql.keyRow.get(store, key, now);
+    if (row !== undefined) rows.set(key, row);
   }
-  return { version, entries };
+  for (const prefix of new Set(filter.prefixes)) {
+    const matches =
+      prefix === ""
+        ? sql.loadAll.all(store, now)
+        : sql.range.all(store, prefix, rangeBelow(prefix), Number.MAX_SAFE_INTEGER, now, -1);
+    for (const row of matches) rows.set(row.key, row);
+  }
+  return { version, entries: [...rows.values()].sort((a, b) => a.seq - b.seq).map(entryOf) };
 }

@@ -47,6 +47,7 @@ export const sqliteBackend: BackendFactory<SqliteBackendOptions, true> = (option
   const { db, owned, readonly } = openDatabase(options);
   const sql = prepareStatements(db);
   const now = options.now ?? Date.now;
+  const file = options.path ?? db.name;
   let disposed = false;
 
   /** A method that maps every failure to a StoreError and refuses use after dispose. */
@@ -57,7 +58,7 @@ export const sqliteBackend: BackendFactory<SqliteBackendOptions, true> = (option
       try {
         return body(...args);
       } catch (error) {
-        throw toStoreError(error, action);
+        throw toStoreError(error, action, file);
       }
     };
 
@@ -157,11 +158,17 @@ export const sqliteBackend: BackendFactory<SqliteBackendOptions, true> = (option
     }),
 
     listKeys: method("Listing keys", (store: string, options): KeyPage => {
-      const { rows, cursor } = readPage(sql, sql.pageKeys, store, options, now());
+      const { rows, cursor } = readPage(
+        sql,
+        { all: sql.pageKeys, range: sql.rangeKeys },
+        store,
+        options,
+        now(),
+      );
       return { keys: rows.map((row) => row.key), cursor };
     }),
     listEntries: method("Listing entries", (store: string, options): EntryPage => {
-      const { rows, cursor } = readPage(sql, sql.page, store, options, now());
+      const { rows, cursor } = readPage(sql, { all: sql.page, range: sql.range }, store, options, now());
       return { entries: rows.map(entryOf), cursor };
     }),
     count: method("Counting keys", (store: string) => {

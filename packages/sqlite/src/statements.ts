@@ -35,6 +35,12 @@ export type Prepared<TParams extends unknown[], TResult> = BetterSqlite3.Stateme
 /** (store, afterSeq, endSeq, now, limit) */
 export type PageParams = [string, number, number, number, number];
 
+/**
+ * (store, from, below, endSeq, now, limit): keys in [from, below), in key order. `below` is a string,
+ * or an empty BLOB for "no upper bound": SQLite orders every TEXT below every BLOB.
+ */
+export type RangeParams = [string, string, string | Buffer, number, number, number];
+
 const ENTRY_COLUMNS = "value, version, expires_at AS expiresAt";
 const LIVE = "(expires_at IS NULL OR expires_at > ?)";
 
@@ -80,6 +86,19 @@ const SPECS = {
   pageKeys: s<PageParams, { seq: number; key: string }>(
     `SELECT seq, key FROM dictstore_entries
        WHERE store = ? AND seq > ? AND seq <= ? AND ${LIVE} ORDER BY seq LIMIT ?`,
+  ),
+  /**
+   * Live rows with keys in [from, below) and seq <= endSeq, in key order: a range of the
+   * (store, key) index, so the cost follows the rows in the range, not the store.
+   */
+  range: s<RangeParams, ListedRow>(
+    `SELECT seq, key, ${ENTRY_COLUMNS} FROM dictstore_entries
+       WHERE store = ? AND key >= ? AND key < ? AND seq <= ? AND ${LIVE} ORDER BY key LIMIT ?`,
+  ),
+  /** `range` without the values. */
+  rangeKeys: s<RangeParams, { seq: number; key: string }>(
+    `SELECT seq, key FROM dictstore_entries
+       WHERE store = ? AND key >= ? AND key < ? AND seq <= ? AND ${LIVE} ORDER BY key LIMIT ?`,
   ),
   /** The highest sequence number in use: where a listing that starts now ends. */
   lastSeq: s<[], number | null>("SELECT max(seq) FROM dictstore_entries", true),

@@ -38,11 +38,21 @@ export function defineStep<TInputs, TSteps, TResult>(
       'defineStep(): `isolation: "serializable"` re-runs the handler on conflict, so its writes must be held back: it needs `commit: "on-success"`.',
     );
   }
+  if (options.workingSet !== undefined && typeof options.workingSet !== "boolean") {
+    throw invalid(`defineStep(): \`workingSet\` is true or false; got ${String(options.workingSet)}.`);
+  }
+  const workingSet = options.workingSet === true;
+  if (workingSet && commit === "always") {
+    throw invalid(
+      'defineStep(): `workingSet: true` re-runs the handler when it touches a key it had not loaded, so its writes must be held back: it needs `commit: "on-success"`.',
+    );
+  }
   return Object.freeze({
     handler,
     options: Object.freeze({
       commit,
       isolation,
+      workingSet,
       retries: count("retries", options.retries, 0),
       retryDelayMs: count("retryDelayMs", options.retryDelayMs, 100),
     }),

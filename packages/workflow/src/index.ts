@@ -1,3 +1,4 @@
+export { setBigStoreWarning } from "./big-store-warning.ts";
 export type { CodeNodeOptions, DataStoreOf, ItemOf } from "./code-node.ts";
 export { codeNode, StepFailedError } from "./code-node.ts";
 export { defineStep, isStep } from "./define-step.ts";
@@ -18,6 +19,7 @@ export type {
   StepErrorKind,
   StepFailure,
   StepHandler,
+  StepIdempotency,
   StepLog,
   StepMeta,
   StepOptions,

@@ -28,9 +28,11 @@ export interface ScheduleSummary {
 
 /**
  * Runs a step on a fixed schedule, one run at a time (a run that overruns its slot makes the next
- * ticks skip, as cron-style runners do), until `times` runs are done or `signal` aborts. Several
- * processes may run the same schedule against one shared store: each run is a normal `runStep`,
- * so `isolation: "serializable"` keeps even a read-modify-write step exact across them.
+ * ticks skip, as cron-style runners do), until `times` runs are done or `signal` aborts. It is a
+ * timer of this process only: started in several processes, every tick runs once in each of them
+ * (each run is a normal `runStep`, so `isolation: "serializable"` keeps a read-modify-write step
+ * exact across them). For one run per tick across processes, and cron patterns, use BullMQ's job
+ * schedulers: `scheduleStep` of @dictstore/bullmq.
  */
 export async function runOnSchedule<TInputs, TSteps, TResult>(
   step: Step<TInputs, TSteps, TResult> | StepHandler<TInputs, TSteps, TResult>,

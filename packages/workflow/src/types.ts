@@ -1,4 +1,4 @@
-import type { Backend, DataStore, StoreErrorCode, StoreOptions } from "@dictstore/core";
+import type { Backend, DataStore, IdempotencyOptions, StoreErrorCode, StoreOptions } from "@dictstore/core";
 
 /** What happens to a step's store writes. */
 export type CommitMode = "on-success" | "always";
@@ -21,6 +21,19 @@ export interface StepOptions {
    * Needs `commit: "on-success"` and exactly one store input. @default "none"
    */
   isolation?: Isolation;
+  /**
+   * `true`: for steps that touch a few keys of a huge store. Each store input opened from a spec
+   * (over an asynchronous backend such as Redis) is opened as a view of only the keys this step's
+   * earlier runs touched, recorded per step in this process. When the handler touches a key outside
+   * that view, the runtime loads it (one round trip) and runs the handler again from the start, the
+   * aborted run's held-back writes and captured logs discarded. Within a few runs the view holds the
+   * step's working set, and a run costs what it touches, not the size of the store. As with
+   * `isolation: "serializable"`, the handler may run more than once: it must have no side effects
+   * outside the store (and must not catch `NOT_LOADED`). A handler that lists the whole store
+   * (`keys()`, `size`, …) gets a full view. Needs `commit: "on-success"`. On synchronous backends
+   * (memory, SQLite), which read each key directly, it changes nothing. @default false
+   */
+  workingSet?: boolean;
   /** How many more times `runStep` runs a step whose failure is `retryable`. @default 0 */
   retries?: number;
   /** Base delay before a retry, in ms; it doubles with each retry and is jittered. @default 100 */
@@ -29,7 +42,10 @@ export interface StepOptions {
 
 /** Anything a tool passes beside stores, inputs and steps (run ids, trigger names, …), plus the attempt number. */
 export interface StepMeta {
-  /** 1 for the first run of the step, 2 for its first retry, and so on. */
+  /**
+   * 1 for the first run of the step, 2 for its first retry, and so on. A tool that runs the step again
+   * itself (a queue) passes its own count as `context.meta.attempt`, and retries count on from it.
+   */
   readonly attempt: number;
   readonly [key: string]: unknown;
 }
@@ -105,7 +121,19 @@ export type StepContext<TInputs = Record<string, unknown>, TSteps = Record<strin
     meta?: Readonly<Record<string, unknown>>;
     /** Also print what the step logs (it is always captured in the result). @default false */
     printLogs?: boolean;
+    /**
+     * Makes the step's store effects apply once per `key`, however often it runs: its staged commit and
+     * the atomic operations its handler calls are sent with idempotency tokens derived from `key` (see
+     * `withIdempotencyKey` in @dictstore/core), so a second run under the same key is answered from the
+     * first run's results. Give one key per unit of work (a queue job), never per attempt.
+     */
+    idempotency?: StepIdempotency;
   };
+
+/** `context.idempotency`: the key a step's tokens are derived from, and who hears about its commits. */
+export interface StepIdempotency extends IdempotencyOptions {
+  readonly key: string;
+}
 
 /** One line the step printed through `console`. */
 export interface StepLog {

@@ -43,6 +43,13 @@ describe("typed failures", () => {
     });
   });
 
+  it("never marks a damaged store (CORRUPT) retryable: waiting cannot heal a file", async () => {
+    const result = await runStep(() => {
+      throw new StoreError("CORRUPT", 'the SQLite file "data.db" is damaged');
+    }, {});
+    expect(result).toMatchObject({ ok: false, error: { kind: "store", code: "CORRUPT", retryable: false } });
+  });
+
   it("reports a limit the commit enforces in phase commit, with nothing written", async () => {
     const backend = memoryBackend(undefined);
     const result = await runStep(

@@ -116,9 +116,21 @@ describe("refreshing before each run", () => {
     const inner = memoryBackend(undefined);
     const direct = createStore<Record<string, string>>({ backend: inner });
     direct.key = "old";
-    const view = await viewStore<Record<string, string>>(delayedReplies(inner, 10));
+    // Waits for the first run's refresh to be sent (not for a guessed number of milliseconds): the
+    // reply is then 10 ms away, and a timer cannot fire before this continuation runs.
+    let armed = false;
+    let refreshSent: () => void = () => {};
+    const sent = new Promise<void>((resolve) => {
+      refreshSent = resolve;
+    });
+    const view = await viewStore<Record<string, string>>(
+      delayedReplies(inner, 10, () => {
+        if (armed) refreshSent();
+      }),
+    );
+    armed = true;
     const first = runStep(read, { stores: { data_store: view } }); // its refresh reads "old", replies 10 ms later
-    await pause(2);
+    await sent;
     direct.key = "new"; // committed while that refresh is on its way back
     const second = runStep(read, { stores: { data_store: view } });
     expect(await first).toMatchObject({ ok: true, value: "old" });
@@ -278,6 +290,7 @@ describe("defineStep", () => {
     expect(defineStep(() => 1).options).toEqual({
       commit: "on-success",
       isolation: "none",
+      workingSet: false,
       retries: 0,
       retryDelayMs: 100,
     });

@@ -61,7 +61,9 @@ async function dashboardCommand(ctx: CommandContext, options: DashboardOptions):
     [
       `${output.out.bold("dictstore dashboard")} on ${ctx.displayUrl}${options.readOnly === true ? " (read-only)" : ""}`,
       `Open: ${output.out.cyan(dashboard.url)}`,
-      output.out.dim("The link holds a one-time login token: do not share it. Press Ctrl-C to stop."),
+      output.out.dim(
+        "The link holds a per-launch login token (valid until this dashboard stops): do not share it. Press Ctrl-C to stop.",
+      ),
     ].join("\n"),
   );
   await untilSignal();

@@ -55,6 +55,7 @@ async function exportCommand(ctx: CommandContext, options: ExportOptions): Promi
   const showProgress = target !== undefined || output.io.stdout.isTTY !== true;
   const progress = createProgress({
     stream: output.io.stderr,
+    env: ctx.io.env,
     enabled: showProgress,
     style: output.err,
     unit: "records",

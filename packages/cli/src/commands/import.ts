@@ -82,6 +82,7 @@ async function importCommand(ctx: CommandContext, file: string, options: ImportO
   const backend = await ctx.backend();
   const progress = createProgress({
     stream: output.io.stderr,
+    env: ctx.io.env,
     style: output.err,
     unit: "records",
     ...(input.size === undefined ? {} : { totalBytes: input.size }),

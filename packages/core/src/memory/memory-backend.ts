@@ -8,7 +8,6 @@ import type {
   IncrementResult,
   KeyPage,
   ListOptions,
-  LoadFilter,
   StoreInfo,
   StoreSnapshot,
   SyncBackend,
@@ -39,17 +38,11 @@ function limitError(maxKeys: number) {
   );
 }
 
-function matchesFilter(key: string, filter: LoadFilter | undefined): boolean {
-  if (filter === undefined || (filter.keys === undefined && filter.prefixes === undefined)) return true;
-  if (filter.keys?.includes(key)) return true;
-  return filter.prefixes?.some((prefix) => key.startsWith(prefix)) ?? false;
-}
-
 /** The in-process reference backend: synchronous, with TTLs, versions and atomic commits. Data lives as long as the object. */
 export const memoryBackend: BackendFactory<MemoryBackendOptions | undefined, true> = (options) => {
   const now = options?.now ?? Date.now;
   const tables = new Map<string, MemoryTable>();
-  // Results of commits and increments by idempotency token (tokens are random UUIDs: never shared).
+  // Results of commits and increments by idempotency token (random, or derived from a job: see idempotency.ts).
   const tokens = new Map<string, CommitResult | IncrementResult>();
   const remember = <TResult extends CommitResult | IncrementResult>(
     token: string | undefined,
@@ -173,9 +166,10 @@ export const memoryBackend: BackendFactory<MemoryBackendOptions | undefined, tru
     load(store, filter): StoreSnapshot {
       const t = existing(store);
       if (t === undefined) return { version: 0, entries: [] };
-      const entries = t
-        .page({ limit: Number.MAX_SAFE_INTEGER })
-        .slots.filter((e) => matchesFilter(e.key, filter));
+      const entries =
+        filter === undefined || (filter.keys === undefined && filter.prefixes === undefined)
+          ? t.page({ limit: Number.MAX_SAFE_INTEGER }).slots
+          : t.matching(filter.keys, filter.prefixes);
       return { version: t.version, entries };
     },
     commit(store, request: CommitRequest): CommitResult {

@@ -1,6 +1,8 @@
 import type { BackendEntry, ChangeSet, ListedEntry, ListOptions } from "../backend.ts";
 import { TOMBSTONE_LIMIT } from "../change-history.ts";
 import { type DecodeCache, UNDECODED } from "../codec/decoded-cache.ts";
+import { createError } from "../errors.ts";
+import { SortedKeys } from "./sorted-keys.ts";
 
 /** A stored record; replaced, never mutated, so an entry handed out never changes under its reader. */
 interface Slot extends BackendEntry, DecodeCache {
@@ -25,6 +27,11 @@ export class MemoryTable {
   private readonly tombstones = new Map<string, number>();
   /** Changes since a version below this are no longer known. */
   private tombstoneFloor = 0;
+  /**
+   * Keys in sorted order, for prefix reads in O(log N + matches). Built on the first prefix read and
+   * kept up to date from then on, so a store never read by prefix pays nothing for it on writes.
+   */
+  private sorted: SortedKeys | undefined;
 
   constructor(private readonly now: () => number) {}
 
@@ -68,6 +75,7 @@ export class MemoryTable {
       seq = this.nextSeq++;
       this.orderKeys.push(key);
       this.orderSeqs.push(seq);
+      this.sorted?.add(key);
       if (this.tombstones.size !== 0) this.tombstones.delete(key);
     } else {
       seq = previous.seq;
@@ -88,6 +96,7 @@ export class MemoryTable {
   /** Removes a key and remembers the deletion at `version`. */
   remove(key: string, version: number): boolean {
     if (!this.slots.delete(key)) return false;
+    this.sorted?.delete(key);
     this.expiring.delete(key);
     this.deadRows++;
     this.tombstones.delete(key); // re-inserted last, so the map stays in deletion order
@@ -101,10 +110,14 @@ export class MemoryTable {
     for (const key of [...this.slots.keys()]) this.remove(key, version);
   }
 
-  /** A page of live slots in insertion order, from after `cursor`. */
+  /**
+   * A page of live slots from after `cursor`: in insertion order, or with a prefix in key order
+   * (read from the sorted index, so its cost follows the matches, not the store).
+   */
   page(options: ListOptions | undefined): { slots: ListedEntry[]; cursor: string | null } {
     const limit = Math.max(1, options?.limit ?? 1000);
     const prefix = options?.prefix;
+    if (prefix !== undefined && prefix !== "") return this.prefixPage(prefix, limit, options?.cursor);
     // The cursor is "<last seq returned>:<last seq that existed when the listing began>". Keys
     // inserted after the first page are left out, so writing during iteration can never make it endless.
     const [afterText, endText] = options?.cursor === undefined ? [] : options.cursor.split(":");
@@ -125,10 +138,34 @@ export class MemoryTable {
       const slot = this.slots.get(key);
       if (slot === undefined || slot.seq !== seq) continue; // a dead row
       if (slot.expiresAt !== null && slot.expiresAt <= now) continue;
-      if (prefix !== undefined && !key.startsWith(prefix)) continue;
       out.push({ key, value: slot.value, version: slot.version, expiresAt: slot.expiresAt });
     }
     return { slots: out, cursor: index < this.orderKeys.length ? `${lastSeq}:${end}` : null };
+  }
+
+  /** Live slots whose keys start with one of `prefixes` or are one of `keys`, in insertion order. */
+  matching(keys: readonly string[] | undefined, prefixes: readonly string[] | undefined): ListedEntry[] {
+    const now = this.now();
+    const found = new Map<string, ListedEntry & { seq: number }>();
+    const take = (key: string) => {
+      const slot = this.slots.get(key);
+      if (slot === undefined || found.has(key) || (slot.expiresAt !== null && slot.expiresAt <= now)) return;
+      found.set(key, {
+        key,
+        value: slot.value,
+        version: slot.version,
+        expiresAt: slot.expiresAt,
+        seq: slot.seq,
+      });
+    };
+    for (const key of keys ?? []) take(key);
+    for (const prefix of prefixes ?? []) {
+      if (prefix === "") for (const key of this.slots.keys()) take(key);
+      else for (const key of this.sortedKeys().withPrefix(prefix)) take(key);
+    }
+    return [...found.values()]
+      .sort((a, b) => a.seq - b.seq)
+      .map(({ key, value, version, expiresAt }) => ({ key, value, version, expiresAt }));
   }
 
   /** From now on, `changesSince` a version below `version` answers `reset` (the table is new, or took another store's name). */
@@ -155,6 +192,44 @@ export class MemoryTable {
   }
 
   // --- internal ---
+
+  private sortedKeys(): SortedKeys {
+    this.sorted ??= new SortedKeys(this.slots.keys());
+    return this.sorted;
+  }
+
+  /**
+   * A page of a prefix listing in key order. The cursor is "~<last seq when the listing began>:<last
+   * key returned>": the next page starts just above that key, and keys inserted after the listing
+   * began are left out, as in the unprefixed listing.
+   */
+  private prefixPage(
+    prefix: string,
+    limit: number,
+    cursor: string | undefined,
+  ): { slots: ListedEntry[]; cursor: string | null } {
+    let end = this.nextSeq - 1;
+    let from = prefix;
+    if (cursor !== undefined) {
+      const colon = cursor.indexOf(":");
+      end = Number(cursor.slice(1, colon));
+      if (!cursor.startsWith("~") || colon < 0 || !Number.isSafeInteger(end)) {
+        throw createError("memory", "INVALID_ARGUMENT", `"${cursor}" is not a cursor of a prefix listing.`);
+      }
+      // The smallest string above the last key returned.
+      from = `${cursor.slice(colon + 1)}\u0000`;
+    }
+    const now = this.now();
+    const out: ListedEntry[] = [];
+    for (const key of this.sortedKeys().withPrefix(prefix, from)) {
+      const slot = this.slots.get(key) as Slot;
+      if (slot.seq > end || (slot.expiresAt !== null && slot.expiresAt <= now)) continue;
+      if (out.length === limit)
+        return { slots: out, cursor: `~${end}:${(out[limit - 1] as ListedEntry).key}` };
+      out.push({ key, value: slot.value, version: slot.version, expiresAt: slot.expiresAt });
+    }
+    return { slots: out, cursor: null };
+  }
 
   private sweepExpired(): void {
     if (this.expiring.size === 0) return;

@@ -1,9 +1,9 @@
-import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { produce } from "immer";
 import type { BackendEntry, CommitCheck, CommitResult, CommitWrite } from "../backend.ts";
 import { decodeValue } from "../codec/codec.ts";
 import { StoreError } from "../errors.ts";
+import { type OperationTokens, operationTokens } from "./idempotency.ts";
 import type { SetOptions, StoreCore } from "./store-core.ts";
 import type { UpdateRecipe } from "./types.ts";
 
@@ -48,31 +48,43 @@ export async function retryOnConflict<TResult>(
 async function readModifyWrite<TResult>(
   core: StoreCore,
   key: string,
+  tokens: OperationTokens,
   compute: (entry: BackendEntry | undefined) => { write: CommitWrite | null; result: TResult },
 ): Promise<TResult> {
   core.assertWritable();
   await core.channel.prepare();
+  // Attempt 0 is the increment's one-step path, when there is one; each attempt here is a new commit.
+  let attempt = 0;
   return retryOnConflict(`An atomic update of "${key}"`, async () => {
+    attempt++;
     const entry = await core.backend.get(core.name, key);
     const { write, result } = compute(entry);
     if (write === null) return { committed: true, value: result };
-    const outcome = await commitAtomically(core, [{ key, version: entry?.version ?? null }], [write]);
+    const checks = [{ key, version: entry?.version ?? null }];
+    const outcome = await commitAtomically(core, checks, [write], tokens, attempt);
     return outcome.ok ? { committed: true, value: result } : { committed: false };
   });
 }
 
-/** Sends one conditional commit and lets a local view absorb its result. */
+/**
+ * Sends one conditional commit and lets a local view absorb its result. Its idempotency token is
+ * attempt `attempt` of `tokens` (random outside an idempotency scope).
+ */
 export async function commitAtomically(
   core: StoreCore,
   checks: CommitCheck[],
   writes: CommitWrite[],
+  tokens: OperationTokens,
+  attempt: number,
 ): Promise<CommitResult> {
   const since = core.channel.since();
-  const request = { checks, writes, maxKeys: core.limits.maxKeys, token: randomUUID() };
+  const token = tokens.attempt(attempt);
+  const request = { checks, writes, maxKeys: core.limits.maxKeys, token };
   const outcome = await core.backend.commit(core.name, since === undefined ? request : { ...request, since });
   if (outcome.ok) {
     for (const write of writes) core.forget(write.key);
     await core.channel.absorb(outcome);
+    tokens.committed(token, outcome.version, since);
   }
   return outcome;
 }
@@ -82,11 +94,17 @@ export async function commitAtomically(
  * increments never conflict. `undefined` when the backend declined (nothing was written): the
  * generic path then decides, and raises the typed error if there is one.
  */
-async function incrementInOneStep(core: StoreCore, key: string, by: number): Promise<number | undefined> {
+async function incrementInOneStep(
+  core: StoreCore,
+  key: string,
+  by: number,
+  tokens: OperationTokens,
+): Promise<number | undefined> {
   core.assertWritable();
   await core.channel.prepare();
   const since = core.channel.since();
-  const request = { key, by, maxKeys: core.limits.maxKeys, token: randomUUID() };
+  const token = tokens.attempt(0);
+  const request = { key, by, maxKeys: core.limits.maxKeys, token };
   const outcome = await core.backend.increment?.(
     core.name,
     since === undefined ? request : { ...request, since },
@@ -96,6 +114,7 @@ async function incrementInOneStep(core: StoreCore, key: string, by: number): Pro
   core.forget(key);
   const { version, changes } = outcome;
   await core.channel.absorb(changes === undefined ? { ok: true, version } : { ok: true, version, changes });
+  tokens.committed(token, version, since);
   return outcome.value;
 }
 
@@ -108,11 +127,12 @@ export async function increment(core: StoreCore, rawKey: unknown, by: unknown = 
       `[@dictstore/core] increment() adds a finite number; got ${String(by)}.`,
     );
   }
+  const tokens = operationTokens(core.name, "increment", key);
   if (core.backend.increment !== undefined && Number.isSafeInteger(by)) {
-    const added = await incrementInOneStep(core, key, by);
+    const added = await incrementInOneStep(core, key, by, tokens);
     if (added !== undefined) return added;
   }
-  return readModifyWrite(core, key, (entry) => {
+  return readModifyWrite(core, key, tokens, (entry) => {
     const current = entry === undefined ? 0 : decodeValue(entry.value);
     if (typeof current !== "number") {
       throw new StoreError(
@@ -148,7 +168,7 @@ export async function update<TValue>(
       "[@dictstore/core] update(key, recipe) takes a function as its recipe.",
     );
   }
-  return readModifyWrite(core, key, (entry) => {
+  return readModifyWrite(core, key, operationTokens(core.name, "update", key), (entry) => {
     const base = entry === undefined ? initial : (decodeValue(entry.value) as TValue);
     const next = produce(base, recipe as (draft: unknown) => TValue) as TValue;
     if (entry !== undefined && next === base) return { write: null, result: next };
@@ -166,14 +186,15 @@ export async function setIfAbsent(
 ): Promise<boolean> {
   const write = core.setWrite(rawKey, value, options);
   await core.channel.prepare();
-  const outcome = await commitAtomically(core, [{ key: write.key, version: null }], [write]);
+  const tokens = operationTokens(core.name, "setIfAbsent", write.key);
+  const outcome = await commitAtomically(core, [{ key: write.key, version: null }], [write], tokens, 0);
   return outcome.ok;
 }
 
 /** Appends to a list (created when missing); resolves to its new length. */
 export async function append(core: StoreCore, rawKey: unknown, items: unknown[]): Promise<number> {
   const key = core.key(rawKey);
-  return readModifyWrite(core, key, (entry) => {
+  return readModifyWrite(core, key, operationTokens(core.name, "append", key), (entry) => {
     const list = entry === undefined ? [] : decodeValue(entry.value);
     if (!Array.isArray(list)) {
       throw new StoreError(

@@ -3,7 +3,7 @@ import { StoreError } from "../errors.ts";
 import { DEFAULT_LIMITS, ttlToMs } from "../limits.ts";
 import { chain } from "../maybe-promise.ts";
 import type { Page } from "./paging.ts";
-import { mappingEntries, type SetOptions, StoreCore } from "./store-core.ts";
+import { type SetOptions, StoreCore } from "./store-core.ts";
 
 /**
  * Where the dict operations read and write: a synchronous backend, a local view or a transaction
@@ -124,7 +124,7 @@ export class DictOperations {
   /** Dict `update(mapping)`: every pair is validated and encoded first, then all are written at once. */
   update(mapping: unknown): MaybePromise<void> {
     this.core.assertOpen();
-    const writes = mappingEntries(mapping).map(([key, value]) => this.core.setWrite(key, value));
+    const writes = this.core.mappingWrites(mapping);
     if (writes.length === 0) return undefined;
     const entries = writes.map((w) => ({ key: w.key, value: w.value }));
     return chain(this.source.setMany(this.core.name, entries, { maxKeys: this.core.limits.maxKeys }), () => {

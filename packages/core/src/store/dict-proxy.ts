@@ -107,10 +107,10 @@ export function createDictProxy<T>(store: SyncStore): DataStore<T> {
     },
     getOwnPropertyDescriptor(_target, property) {
       if (typeof property === "symbol" || !store.has(property)) return undefined;
-      // A data key with a reserved name is shadowed by the method on property reads, so spread and
-      // Object.entries (which read through `get`) would copy the method: keep it out of enumeration.
-      const enumerable = !RESERVED_KEYS.has(property);
-      return { value: store.get(property), writable: true, enumerable, configurable: true };
+      // Every data key is enumerable, so Object.keys lists all of them. A data key with a reserved name
+      // is still shadowed by the method on property reads: spread and Object.entries (which read
+      // through `get`) show the method for it, as the README says; toObject() shows the data.
+      return { value: store.get(property), writable: true, enumerable: true, configurable: true };
     },
     defineProperty(_target, property) {
       throw new StoreError(

@@ -1,6 +1,6 @@
 import { type Backend, type BackendContract, isSyncBackend } from "../backend.ts";
 import { StoreError } from "../errors.ts";
-import { backendFromUrl } from "../url/backend-from-url.ts";
+import { backendFromUrl, withEnvUrl } from "../url/backend-from-url.ts";
 import { lazyBackend } from "../url/lazy-backend.ts";
 import { parseStoreUrl } from "../url/parse-store-url.ts";
 import { LocalView } from "../view/local-view.ts";
@@ -28,6 +28,8 @@ interface StoreHandle {
   refresh(): Promise<void>;
   /** Called once the store is closed: a local view keeps its data for the next open. */
   closed?(): void;
+  /** Drops buffered writes a failed close() reported to its caller (local views). */
+  discard?(): void;
 }
 
 // valtio-style: state lives beside the proxy, so the proxy itself exposes nothing but data and methods.
@@ -81,8 +83,9 @@ export function createStore<T = Record<string, unknown>>(
 
 /** Opens a dict store over any backend: directly for synchronous backends, through a local view for asynchronous ones. */
 export async function openStore<T = Record<string, unknown>>(
-  options: StoreOptions = {},
+  givenOptions: StoreOptions = {},
 ): Promise<DataStore<T>> {
+  const options = withEnvUrl(givenOptions);
   if (options.backend === undefined && options.url !== undefined) {
     const backend = await backendFromUrl(options.url);
     try {
@@ -98,7 +101,7 @@ export async function openStore<T = Record<string, unknown>>(
     return createStore<T>(options as StoreOptions<BackendContract<true>>);
   }
   const core = new StoreCore(options);
-  const view = new LocalView(core, options.load);
+  const view = new LocalView(core, options.load, options.viewListings === "whole");
   core.channel = view.channel;
   await view.load();
   const store = new SyncStore(core, view);
@@ -110,12 +113,16 @@ export async function openStore<T = Record<string, unknown>>(
     },
     refresh: () => view.refresh(),
     closed: () => view.park(),
+    discard: () => view.discard(),
   };
   return registerStore(createDictProxy<T>(store), handle);
 }
 
 /** Opens the all-async form of a store (every method returns a promise), over any backend. */
-export function createAsyncStore<T = Record<string, unknown>>(options: StoreOptions = {}): AsyncDataStore<T> {
+export function createAsyncStore<T = Record<string, unknown>>(
+  givenOptions: StoreOptions = {},
+): AsyncDataStore<T> {
+  const options = withEnvUrl(givenOptions);
   const { url } = options;
   const fromUrl = options.backend === undefined && url !== undefined;
   const core = new StoreCore(
@@ -167,14 +174,29 @@ export function refresh(store: object): Promise<void> {
   return handleOf(store, "refresh").refresh();
 }
 
-/** Flushes, then closes a store: later use throws `CLOSED`. A backend the store created itself is disposed of. */
+/**
+ * Flushes, then closes a store: later use throws `CLOSED`. A backend the store created itself is
+ * disposed of. When the flush fails, close() still closes and releases everything (connections
+ * included, so the process can exit), then rejects with the flush's error: the writes it names were
+ * not committed (or, for `UNKNOWN_OUTCOME`, may not have been).
+ */
 export async function close(store: object): Promise<void> {
   const handle = handleOf(store, "close");
   if (handle.core.closed) return;
-  await handle.flush();
+  const flushed = await handle.flush().then(
+    () => ({ ok: true as const }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
   handle.core.closed = true;
-  if (handle.core.ownsBackend) await handle.core.backend.dispose?.();
-  else handle.closed?.();
+  if (!flushed.ok) handle.discard?.();
+  else if (!handle.core.ownsBackend) handle.closed?.();
+  const disposed = handle.core.ownsBackend ? handle.core.backend.dispose?.() : undefined;
+  if (flushed.ok) {
+    await disposed;
+    return;
+  }
+  await disposed?.catch(() => undefined); // the flush's error is the one that matters
+  throw flushed.error;
 }
 
 /** The backend a store uses. */

@@ -3,12 +3,12 @@ import type { StoreLimits } from "../limits.ts";
 
 /** Options shared by `createStore`, `openStore` and `createAsyncStore`. */
 export interface StoreOptions<TBackend extends BackendContract = BackendContract> {
-  /** Where the data lives. @default memoryBackend() (or what `url` names) */
+  /** Where the data lives. @default what `url` names, else what `DICTSTORE_URL` names (openStore, createAsyncStore), else memory */
   backend?: TBackend;
   /**
    * Picks the backend by URL when `backend` is not given: `memory:`, `sqlite:<path>` (or a file path),
    * `redis://…`, `rediss://…`, `redis+cluster://host:port,…`. The store owns that backend and
-   * disposes of it on `close`. Pass `storeUrlFromEnv()` to honour `DICTSTORE_URL`.
+   * disposes of it on `close`. @default `DICTSTORE_URL` when set (openStore and createAsyncStore)
    */
   url?: string;
   /** Which named store of the backend to use; stores are fully isolated. @default "default" */
@@ -32,4 +32,12 @@ export interface StoreOptions<TBackend extends BackendContract = BackendContract
    * instead of the whole store. Touching any other key throws `NOT_LOADED`. @default the whole store
    */
   load?: LoadFilter;
+  /**
+   * On a view limited by `load`: what a listing without a prefix (`keys()`, `values()`, `entries()`,
+   * `toObject()`, iteration) and `size` cover. `"held"`: what the view holds. `"whole"`: the whole
+   * store, so they throw `NOT_LOADED` like any other touch outside the view (for a runtime that
+   * widens the view and runs the code again when it reads past it, as workflow's `workingSet` does).
+   * @default "held"
+   */
+  viewListings?: "held" | "whole";
 }

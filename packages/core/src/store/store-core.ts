@@ -1,5 +1,5 @@
 import type { Backend, BackendEntry, CommitResult, CommitWrite } from "../backend.ts";
-import { decodeFrozen, decodeValue, encodeValue } from "../codec/codec.ts";
+import { decodeFrozen, encodeValue } from "../codec/codec.ts";
 import { decodeCached } from "../codec/decoded-cache.ts";
 import { isShareable } from "../codec/shareable.ts";
 import { completeBackend } from "../complete-backend.ts";
@@ -88,6 +88,21 @@ export class StoreCore {
   setWrite(key: unknown, value: unknown, options?: SetOptions): CommitWrite & { type: "set" } {
     const { key: checked, text } = this.encode(key, value);
     return { type: "set", key: checked, value: text, ttlMs: ttlToMs(options?.ttl) };
+  }
+
+  /**
+   * The writes of dict `update(mapping)`, one per store key. The argument's entries apply in the order
+   * it iterates them, so when two of its keys name one store key (`10` and `"10"`), the one iterated
+   * last gives the value and the first gives the place (Python's `dict.update` on a list of pairs).
+   * Backends then never see one key twice in a batch.
+   */
+  mappingWrites(mapping: unknown): (CommitWrite & { type: "set" })[] {
+    const byKey = new Map<string, CommitWrite & { type: "set" }>();
+    for (const [key, value] of mappingEntries(mapping)) {
+      const write = this.setWrite(key, value);
+      byKey.set(write.key, write);
+    }
+    return [...byKey.values()];
   }
 
   /** Decodes an entry's value as the snapshot mode says. */

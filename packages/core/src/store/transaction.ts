@@ -3,6 +3,7 @@ import { StoreError } from "../errors.ts";
 import { LocalView } from "../view/local-view.ts";
 import { commitAtomically, retryOnConflict } from "./atomic.ts";
 import type { DictSource } from "./dict-source.ts";
+import { operationTokens } from "./idempotency.ts";
 import type { StoreCore } from "./store-core.ts";
 import { SyncStore } from "./sync-store.ts";
 import { TransactionOverlay } from "./transaction-overlay.ts";
@@ -76,11 +77,15 @@ export async function runTransaction<TResult>(
       "[@dictstore/core] transaction() takes a function: store.transaction((tx) => { ... }).",
     );
   }
+  const tokens = operationTokens(core.name, "transaction");
+  let attempt = -1;
   return retryOnConflict(
     `A transaction on store "${core.name}"`,
     async () => {
+      attempt++;
       const overlay = new TransactionOverlay(await source.prepare(), core.name);
-      const returned = fn(makeDict(new SyncStore(core, overlay)) as never);
+      // Atomic operations inside `fn` get the same tokens on every attempt: they apply once.
+      const returned = tokens.nest(() => fn(makeDict(new SyncStore(core, overlay)) as never));
       if (!mode.async && isThenable(returned)) {
         throw new StoreError(
           "INVALID_ARGUMENT",
@@ -91,7 +96,13 @@ export async function runTransaction<TResult>(
       const writes = overlay.pendingWrites();
       if (writes.length === 0) return { committed: true, value: result };
       core.assertWritable();
-      const outcome = await commitAtomically(core, mode.checked ? overlay.checks() : [], writes);
+      const outcome = await commitAtomically(
+        core,
+        mode.checked ? overlay.checks() : [],
+        writes,
+        tokens,
+        attempt,
+      );
       return outcome.ok ? { committed: true, value: result } : { committed: false };
     },
     () => source.afterConflict(),

@@ -9,6 +9,9 @@ export type StoreKey<T> = Extract<keyof T, string>;
 /** A value of a store schema. */
 export type StoreValue<T> = T[StoreKey<T>];
 
+/** `unknown` for a key without a schema type (so a value type can be inferred), `never` otherwise. */
+export type UntypedValue<TValue> = unknown extends TValue ? unknown : never;
+
 /** A producer for `update(key, recipe)`: mutate the draft, or return a new value. */
 // biome-ignore lint/suspicious/noConfusingVoidType: a recipe that only mutates the draft returns nothing.
 export type UpdateRecipe<TValue> = (draft: Draft<TValue>) => NoInfer<TValue> | undefined | void;
@@ -71,8 +74,21 @@ export interface StoreMethods<T> extends AtomicMethods<T> {
   pop<K extends StoreKey<T>, D>(key: K | number, fallback: D): T[K] | D;
   /** The value when present; otherwise writes `value` and returns it. */
   setdefault<K extends StoreKey<T>>(key: K | number, value: T[K]): T[K];
-  /** Dict `update`: writes every pair of an object, Map or iterable of pairs, all or nothing. */
+  /**
+   * Dict `update`: writes every pair of an object, Map or iterable of pairs, all or nothing. Pairs
+   * apply in the argument's own iteration order: when two of its keys name one store key (`10` and
+   * `"10"`), the last one iterated wins, as in Python's `dict.update`.
+   */
   update(mapping: Partial<T> | Iterable<readonly [StoreKey<T>, StoreValue<T>]>): void;
+  /**
+   * Atomic update on an untyped key: the draft's type is inferred from `initial`, so
+   * `update("profile", (p) => { p.visits++ }, { visits: 0 })` type-checks on a `DataStore` without a schema.
+   */
+  update<K extends StoreKey<T>, V extends UntypedValue<T[K]>>(
+    key: K,
+    recipe: UpdateRecipe<V>,
+    initial: V,
+  ): Promise<V>;
   /** Atomic update: runs an immer recipe on the current value (or `initial`); commits only if the key did not change meanwhile. */
   update<K extends StoreKey<T>, V extends T[K] = T[K]>(
     key: K,
@@ -112,7 +128,13 @@ export interface AsyncDataStore<T = Record<string, unknown>> extends AtomicMetho
   pop<K extends StoreKey<T>>(key: K | number): Promise<T[K]>;
   pop<K extends StoreKey<T>, D>(key: K | number, fallback: D): Promise<T[K] | D>;
   setdefault<K extends StoreKey<T>>(key: K | number, value: T[K]): Promise<T[K]>;
+  /** Dict `update`, awaited; the same rules as the dict's (the last of two colliding keys wins). */
   update(mapping: Partial<T> | Iterable<readonly [StoreKey<T>, StoreValue<T>]>): Promise<void>;
+  update<K extends StoreKey<T>, V extends UntypedValue<T[K]>>(
+    key: K,
+    recipe: UpdateRecipe<V>,
+    initial: V,
+  ): Promise<V>;
   update<K extends StoreKey<T>, V extends T[K] = T[K]>(
     key: K,
     recipe: UpdateRecipe<V>,

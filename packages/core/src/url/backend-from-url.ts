@@ -101,6 +101,24 @@ export function defaultStoreUrl(cwd: string = process.cwd()): string {
 
 /** The store URL to use: `DICTSTORE_URL` when set (and not blank), else the embedded default under `cwd`. */
 export function storeUrlFromEnv(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
+  return envStoreUrl(env) ?? defaultStoreUrl(cwd);
+}
+
+/** `DICTSTORE_URL` when it is set and not blank. */
+function envStoreUrl(env: NodeJS.ProcessEnv): string | undefined {
   const fromEnv = env[STORE_URL_ENV]?.trim();
-  return fromEnv === undefined || fromEnv === "" ? defaultStoreUrl(cwd) : fromEnv;
+  return fromEnv === undefined || fromEnv === "" ? undefined : fromEnv;
+}
+
+/**
+ * Options with neither `backend` nor `url` take their URL from `DICTSTORE_URL` when it is set (and
+ * not blank), so a script picks its backend the way the CLI and the workflow runtime do; memory otherwise.
+ */
+export function withEnvUrl<TOptions extends { backend?: unknown; url?: string }>(
+  options: TOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): TOptions {
+  if (options.backend !== undefined || options.url !== undefined) return options;
+  const url = envStoreUrl(env);
+  return url === undefined ? options : { ...options, url };
 }

@@ -18,7 +18,9 @@ export function lazyBackend(name: string, open: () => Promise<Backend>): Backend
       if (property === "dispose") {
         // Nothing to dispose of when the backend was never opened.
         return async () => {
-          if (opened !== undefined) await (await opened).dispose?.();
+          // A backend that failed to open holds nothing to release.
+          const backend = await opened?.catch(() => undefined);
+          await backend?.dispose?.();
         };
       }
       return async (...args: unknown[]) => {

@@ -32,7 +32,11 @@ function invalid(message: string): StoreError {
 
 /** A URL with any password replaced by `***`, for messages. */
 export function redactStoreUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*:)[^@/]*@/i, "$1***@");
+  // Up to the last "@": a password may itself hold "@" or "/" when it was not percent-encoded.
+  const match = /^([a-z][a-z0-9+.-]*:\/\/)([^@]*:)[\s\S]*@/i.exec(url);
+  if (match === null) return url;
+  const user = (match[2] as string).slice(0, (match[2] as string).indexOf(":") + 1);
+  return `${match[1]}${user}***@${url.slice(match[0].length)}`;
 }
 
 function sqlitePath(rest: string, cwd: string): string {
@@ -53,6 +57,7 @@ function clusterNode(address: string, url: string): RedisClusterNode {
   if (parsed.hostname === "" || parsed.username !== "" || parsed.pathname !== "" || parsed.search !== "") {
     throw invalid(`"${address}" in ${redactStoreUrl(url)} is not a host:port address.`);
   }
+  checkPort(parsed.port, url);
   // IPv6 hosts come back bracketed ("[::1]"); ioredis wants them bare.
   const host = parsed.hostname.replace(/^\[(.*)\]$/, "$1");
   return { host, port: parsed.port === "" ? DEFAULT_REDIS_PORT : Number(parsed.port) };
@@ -68,6 +73,12 @@ export function redisClusterOptions(url: string): { url: string; cluster: RedisC
     throw invalid(`${redactStoreUrl(url)} is not a redis+cluster://host:port,host:port URL.`);
   const scheme = (match[1] as string).toLowerCase();
   const authority = match[2] as string;
+  const path = /^[^?#]*/.exec(match[3] ?? "")?.[0] ?? "";
+  if (path !== "" && path !== "/" && path !== "/0") {
+    throw invalid(
+      `${redactStoreUrl(url)}: Redis Cluster has only database 0, so a cluster URL takes no other.`,
+    );
+  }
   const at = authority.lastIndexOf("@");
   const userinfo = at === -1 ? "" : authority.slice(0, at + 1);
   const hosts = authority.slice(at + 1);
@@ -88,7 +99,36 @@ export function redisUrlOptions(url: string): RedisUrlOptions {
     throw invalid(`${redactStoreUrl(url)} is not a valid Redis URL.`);
   }
   if (parsed.hostname === "") throw invalid(`${redactStoreUrl(url)} names no Redis host.`);
+  checkPort(parsed.port, url);
+  checkDatabase(parsed, url);
   return { url };
+}
+
+/** The largest database index Redis can be configured with (`databases` is a C int). */
+const MAX_DB = 2 ** 31 - 1;
+
+// The WHATWG parser already refuses ports that are not numbers or exceed 65535; port 0 it lets through.
+function checkPort(port: string, url: string): void {
+  if (port !== "" && Number(port) === 0) {
+    throw invalid(`${redactStoreUrl(url)}: the port must be a number from 1 to 65535.`);
+  }
+}
+
+/*
+ * ioredis sends `SELECT <Number(path)>` on connect: a database that is not a whole number becomes
+ * `SELECT NaN`, whose error escapes every caller as an uncaught ReplyError. Check it up front.
+ * (An index above the server's `databases` setting is refused when connecting, as INVALID_ARGUMENT.)
+ */
+function checkDatabase(parsed: URL, url: string): void {
+  const path = parsed.pathname === "/" ? "" : parsed.pathname.slice(1);
+  for (const db of [path, parsed.searchParams.get("db") ?? ""]) {
+    if (db === "") continue;
+    if (!/^\d+$/.test(db) || Number(db) > MAX_DB) {
+      throw invalid(
+        `${redactStoreUrl(url)}: the database ("${db}") must be a whole number from 0 to the server's \`databases\` setting minus 1, e.g. redis://host:6379/0.`,
+      );
+    }
+  }
 }
 
 /**

@@ -16,7 +16,7 @@ import { expiryAt, ttlLeft } from "../expiry.ts";
 import type { DictSource } from "../store/dict-source.ts";
 import type { AtomicChannel, StoreCore } from "../store/store-core.ts";
 import { EntryTable } from "./entry-table.ts";
-import { guardExit, releaseExitGuard } from "./exit-guard.ts";
+import { type ExitGuarded, guardExit, releaseExitGuard, type Unsettled } from "./exit-guard.ts";
 import { WriteLog } from "./write-log.ts";
 
 /** A batch of buffered writes on its way to the backend. */
@@ -40,6 +40,21 @@ interface Parked {
  */
 const parkedViews = new WeakMap<object, Map<string, Parked>>();
 
+/** At exit, a commit that failed less than this long ago is reported without another try. */
+const RETRY_AT_EXIT_AFTER_MS = 5000;
+
+/** How a buffered clear() is named in exit reports, beside the keys. */
+const CLEAR = "(clear())";
+
+/** The keys a batch touches, for exit reports. */
+function keysOf(batch: Batch): string[] {
+  const keys = new Set<string>();
+  if (batch.clear) keys.add(CLEAR);
+  for (const write of batch.writes.list()) keys.add(write.key);
+  for (const key of batch.ttls.keys()) keys.add(key);
+  return [...keys];
+}
+
 /**
  * A local view of one store of an asynchronous backend. Proxy traps cannot await, so the view loads
  * the store (or the declared keys and prefixes) once, serves the dict's reads from memory, applies
@@ -47,7 +62,7 @@ const parkedViews = new WeakMap<object, Map<string, Parked>>();
  * atomic commit at the end of the tick. Every commit brings back what others changed since, so the
  * view refreshes as a side effect.
  */
-export class LocalView implements DictSource {
+export class LocalView implements DictSource, ExitGuarded {
   private entries = new EntryTable();
   private version = 0;
   private buffered: Batch = emptyBatch();
@@ -58,10 +73,16 @@ export class LocalView implements DictSource {
   private failure: StoreError | null = null;
   /** Counts the change sets applied, so refresh() can tell that a commit already brought them. */
   private syncs = 0;
+  /** Keys whose last commit was sent and never answered: it may or may not have been applied. */
+  private readonly uncertain = new Set<string>();
+  /** When the last commit failed (ms since the epoch). */
+  private failedAt = 0;
 
   constructor(
     private readonly core: StoreCore,
     private readonly filter: LoadFilter | undefined,
+    /** True when a listing without a prefix, and `size`, mean the whole store (`viewListings: "whole"`). */
+    private readonly wholeListings = false,
   ) {}
 
   /** The hooks that let atomic operations commit on the backend and keep this view current. */
@@ -135,6 +156,41 @@ export class LocalView implements DictSource {
     await this.apply(changes);
   }
 
+  // --- exit ---
+
+  /** For the exit guard: lets the commit in flight finish, then retries once what failed long enough ago. */
+  async settle(): Promise<void> {
+    while (this.inFlight !== null) await this.inFlight;
+    if (!this.hasBuffered()) return;
+    // A commit that failed just now would fail again, or take another whole deadline to time out:
+    // the exit must not wait twice. One that failed long ago (a blip mid-run) gets one more try.
+    if (this.failure !== null && Date.now() - this.failedAt < RETRY_AT_EXIT_AFTER_MS) return;
+    await this.flush().catch(() => undefined);
+  }
+
+  /** What this view holds that is not known to be committed, for the exit report. */
+  unsettled(): Unsettled | undefined {
+    const buffered = keysOf(this.buffered);
+    const unknown = new Set(this.sending === null ? [] : keysOf(this.sending));
+    for (const key of buffered) if (this.uncertain.has(key)) unknown.add(key);
+    const notCommitted = buffered.filter((key) => !unknown.has(key));
+    if (unknown.size === 0 && notCommitted.length === 0) return undefined;
+    return {
+      store: this.core.name,
+      backend: this.core.backend.name,
+      notCommitted,
+      unknown: [...unknown],
+      error: this.failure,
+    };
+  }
+
+  /** Drops what is buffered (close() failed and handed the error to its caller) and leaves the exit guard. */
+  discard(): void {
+    this.buffered = emptyBatch();
+    this.uncertain.clear();
+    releaseExitGuard(this);
+  }
+
   // --- the dict's synchronous source ---
 
   /** The live entry, in an object the view reuses (see EntryTable.peek): read it before the next call. */
@@ -190,6 +246,7 @@ export class LocalView implements DictSource {
 
   /** The live keys this view holds: the whole store, or what its `load` filter covers. */
   count(): number {
+    if (this.wholeListings) this.coverAll("size");
     return this.entries.liveCount(Date.now());
   }
 
@@ -247,13 +304,18 @@ export class LocalView implements DictSource {
     const batch = this.buffered;
     this.buffered = emptyBatch();
     this.sending = batch;
+    const keys = keysOf(batch);
     // Never rejects: a failure is kept for the next flush, so it can never be an unhandled rejection.
     this.inFlight = this.send(batch).then(
       () => {
         this.failure = null;
+        for (const key of keys) this.uncertain.delete(key);
       },
       (error: unknown) => {
         this.failure = toStoreError(error, this.core.backend.name);
+        this.failedAt = Date.now();
+        // What the batch still holds includes the step that was sent: with no answer, it may have landed.
+        if (this.failure.code === "UNKNOWN_OUTCOME") for (const key of keysOf(batch)) this.uncertain.add(key);
         this.restore(batch);
       },
     );
@@ -359,6 +421,7 @@ export class LocalView implements DictSource {
 
   private liveEntries(prefix: string | undefined): ListedEntry[] {
     if (prefix !== undefined) this.coverPrefix(prefix);
+    else if (this.wholeListings) this.coverAll("Listing every key");
     return this.entries.live(Date.now(), prefix);
   }
 
@@ -385,7 +448,7 @@ export class LocalView implements DictSource {
     throw new StoreError(
       "NOT_LOADED",
       `[@dictstore/core] "${key}" is outside this view of store "${this.core.name}", which loaded only ${describeFilter(this.filter)}. Add it to the \`load\` option of openStore ({ load: { keys: [...], prefixes: [...] } }), or use createAsyncStore for keys you do not load.`,
-      { key },
+      { key, store: this.core.name },
     );
   }
 
@@ -396,7 +459,7 @@ export class LocalView implements DictSource {
     throw new StoreError(
       "NOT_LOADED",
       `[@dictstore/core] Listing keys under "${prefix}" needs every key with that prefix, but this view of store "${this.core.name}" loaded only ${describeFilter(filter)}. Add "${prefix}" to \`load.prefixes\` of openStore, or use createAsyncStore.`,
-      { prefix },
+      { prefix, store: this.core.name },
     );
   }
 
@@ -405,6 +468,7 @@ export class LocalView implements DictSource {
     throw new StoreError(
       "NOT_LOADED",
       `[@dictstore/core] ${what} needs the whole store, but this view of store "${this.core.name}" loaded only ${describeFilter(this.filter)}. Open it without the \`load\` option, or use createAsyncStore.`,
+      { store: this.core.name },
     );
   }
 }

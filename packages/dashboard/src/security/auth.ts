@@ -22,25 +22,54 @@ export interface AuthSecrets {
 
 /**
  * Checks the credentials of a request: a Bearer token, a `?token=` on a page (exchanged for a
- * cookie), or the session cookie. Wrong credentials count towards the lockout; while locked,
- * every credential is refused without being checked.
+ * cookie), or the session cookie. A request that carries a right credential is always let in, even
+ * while wrong tokens are locked out: the lockout limits guessing, it must never lock the owner out.
+ * Wrong credentials count towards the lockout, except those a foreign page made the browser send
+ * (`Sec-Fetch-Site` other than same-origin/none, or a foreign `Origin` or `Referer`): any web page
+ * can fire those, so counting them would let it lock the owner out; they are refused uncounted.
  */
-export function authenticate(request: Request, url: URL, secrets: AuthSecrets, isPage: boolean): AuthOutcome {
+export function authenticate(
+  request: Request,
+  url: URL,
+  secrets: AuthSecrets,
+  isPage: boolean,
+  host: string,
+): AuthOutcome {
   const bearer = bearerOf(request);
   const queryToken = isPage && request.method === "GET" ? url.searchParams.get("token") : null;
   const cookie = cookieOf(request, secrets.cookieName);
   if (bearer === undefined && queryToken === null && cookie === undefined) return { kind: "missing" };
+  // Every presented secret is compared (in constant time), whatever the lockout says.
+  if (queryToken !== null && secretsEqual(queryToken, secrets.token)) return { kind: "exchange" };
+  if (bearer !== undefined && secretsEqual(bearer, secrets.token)) return { kind: "bearer" };
+  if (cookie !== undefined && secretsEqual(cookie, secrets.session)) return { kind: "cookie" };
+  if (isForeign(request, host)) return { kind: "wrong" };
   const retryAfterMs = secrets.attempts.lockedForMs();
   if (retryAfterMs > 0) return { kind: "locked", retryAfterMs };
-  if (queryToken !== null) return check(secretsEqual(queryToken, secrets.token), "exchange", secrets);
-  if (bearer !== undefined) return check(secretsEqual(bearer, secrets.token), "bearer", secrets);
-  return check(secretsEqual(cookie as string, secrets.session), "cookie", secrets);
-}
-
-function check(ok: boolean, kind: "bearer" | "cookie" | "exchange", secrets: AuthSecrets): AuthOutcome {
-  if (ok) return { kind };
   secrets.attempts.fail();
   return { kind: "wrong" };
+}
+
+/**
+ * True when a browser says another page made this request: `Sec-Fetch-Site` is neither
+ * `same-origin` nor `none` (typed or bookmarked), or `Origin`/`Referer` name another origin than
+ * the `Host` (127.0.0.1 on another port is another origin). Clients that send none of these (curl,
+ * scripts) are not foreign: their wrong tokens count.
+ */
+export function isForeign(request: Request, host: string): boolean {
+  const fetchSite = request.headers.get("sec-fetch-site");
+  if (fetchSite !== null && fetchSite !== "same-origin" && fetchSite !== "none") return true;
+  const own = host.trim().toLowerCase();
+  for (const header of ["origin", "referer"]) {
+    const value = request.headers.get(header);
+    if (value === null) continue;
+    try {
+      if (new URL(value).host !== own) return true;
+    } catch {
+      return true; // the opaque origin "null", or garbage
+    }
+  }
+  return false;
 }
 
 function bearerOf(request: Request): string | undefined {

@@ -11,8 +11,8 @@ export const DEFAULT_ATTEMPT_LIMIT: AttemptLimitOptions = { maxFailures: 10, win
 
 /**
  * Counts failed token attempts in a sliding window. Once the window holds `maxFailures`, every
- * credential is refused (even a right one, so a guess cannot be confirmed) until the oldest
- * failure leaves the window.
+ * wrong credential is refused with 429 unchecked and uncounted until the oldest failure leaves the
+ * window; a right one is still let in (`authenticate`), so no one can lock the owner out.
  */
 export class FailedAttempts {
   private readonly failures: number[] = [];

@@ -120,10 +120,16 @@ const update = (pairs: [AnyKey, unknown][], form: "object" | "map" | "pairs") =>
           : form === "map"
             ? new Map(pairs)
             : pairs;
-      // Object.fromEntries reorders integer-like keys, exactly as Object.entries will read them back;
-      // a Map keeps the first position of a repeated key (10 and "10" are two Map keys, one store key).
+      // The store applies the argument's entries in the order the argument iterates them, the last of
+      // two that name one store key (10 and "10") winning. So the oracle reads the argument the same
+      // way: Object.entries reorders integer-like keys; a Map keeps one entry per key (SameValueZero:
+      // 10 and "10" are two), in first-insertion order with the last value.
       const applied: [AnyKey, unknown][] =
-        mapping instanceof Map ? [...mapping] : form === "object" ? Object.entries(mapping) : pairs;
+        form === "object"
+          ? Object.entries(mapping)
+          : form === "map"
+            ? [...(mapping as Map<AnyKey, unknown>)]
+            : pairs;
       await r.store.update(mapping);
       for (const [k, v] of applied) m.map.set(String(k), roundTripped(v));
     },
@@ -208,6 +214,31 @@ const badSet = (key: AnyKey, value: unknown, badKey: boolean) =>
 
 const pairsArbitrary = fc.array(fc.tuple(keyArbitrary, valueArbitrary), { maxLength: 4 });
 
+/**
+ * Pairs where a number key and its string form both appear (they name one store key), in every
+ * order and with repeats, among other pairs: `[[10, a], ["10", b], [10, c]]` given as a Map iterates
+ * 10 → c then "10" → b. Generated as often as any other command, so every run meets the case.
+ */
+const collidingPairsArbitrary: fc.Arbitrary<[AnyKey, unknown][]> = fc
+  .tuple(
+    fc.constantFrom(7, 10),
+    fc.array(fc.tuple(fc.boolean(), valueArbitrary), { minLength: 1, maxLength: 3 }),
+    valueArbitrary,
+    valueArbitrary,
+    pairsArbitrary,
+  )
+  .chain(([n, more, first, second, others]) =>
+    fc.shuffledSubarray(
+      [
+        [n, first] as [AnyKey, unknown],
+        [String(n), second] as [AnyKey, unknown],
+        ...more.map(([asNumber, v]): [AnyKey, unknown] => [asNumber ? n : String(n), v]),
+        ...others,
+      ],
+      { minLength: 2 + more.length + others.length },
+    ),
+  );
+
 /** Every command of the differential run, weighted towards writes and reads of colliding keys. */
 export const commandArbitraries: fc.Arbitrary<Command>[] = [
   fc.tuple(keyArbitrary, valueArbitrary).map(([k, v]) => set(k, v)),
@@ -225,6 +256,12 @@ export const commandArbitraries: fc.Arbitrary<Command>[] = [
   fc
     .tuple(
       pairsArbitrary,
+      fc.constantFrom("object", "map", "pairs") as fc.Arbitrary<"object" | "map" | "pairs">,
+    )
+    .map(([p, f]) => update(p, f)),
+  fc
+    .tuple(
+      collidingPairsArbitrary,
       fc.constantFrom("object", "map", "pairs") as fc.Arbitrary<"object" | "map" | "pairs">,
     )
     .map(([p, f]) => update(p, f)),

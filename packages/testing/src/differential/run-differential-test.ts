@@ -14,13 +14,45 @@ export type DifferentialTestOptions = BackendSuiteOptions & {
 const DEFAULT_RUNS = 1000;
 const MAX_COMMANDS = 50;
 
+/**
+ * CI's long differential step sets `DICTSTORE_DIFF_RUNS_SCALE` (a multiplier of every test's runs);
+ * `DICTSTORE_DIFF_SEED` replays a failure with the seed its message printed.
+ */
+function runsFromEnv(runs: number): number {
+  const scale = Number(process.env.DICTSTORE_DIFF_RUNS_SCALE ?? "1");
+  return Number.isFinite(scale) && scale > 0 ? Math.max(1, Math.round(runs * scale)) : runs;
+}
+
+function seedFromEnv(): number {
+  const fixed = process.env.DICTSTORE_DIFF_SEED;
+  if (fixed !== undefined && /^-?\d+$/.test(fixed)) return Number(fixed);
+  return (Math.random() * 2 ** 31) | 0;
+}
+
 /** One property: random command sequences on a fresh store each, compared step by step with a Map. */
 async function checkAgainstOracle(run: ModeRun, runs: number): Promise<void> {
   let sequence = 0;
   const ordered = run.backend.flags.ordered === true;
+  const seed = seedFromEnv();
+  try {
+    await checkWithSeed(run, runs, seed, ordered, () => sequence++);
+  } catch (error) {
+    const replay = `[${run.mode}] differential seed ${seed}: rerun with DICTSTORE_DIFF_SEED=${seed}`;
+    console.error(replay);
+    throw new Error(`${replay}\n${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+async function checkWithSeed(
+  run: ModeRun,
+  runs: number,
+  seed: number,
+  ordered: boolean,
+  next: () => number,
+): Promise<void> {
   await fc.assert(
     fc.asyncProperty(fc.commands(commandArbitraries, { maxCommands: MAX_COMMANDS }), async (commands) => {
-      const name = `differential-${sequence++}`;
+      const name = `differential-${next()}`;
       const store = await run.open({ name });
       const model: Model = { map: new Map(), ordered };
       const real: Real = { store };
@@ -36,7 +68,7 @@ async function checkAgainstOracle(run: ModeRun, runs: number): Promise<void> {
       await other.close();
       await run.backend.dropStore(name);
     }),
-    { numRuns: runs },
+    { numRuns: runs, seed },
   );
 }
 
@@ -47,7 +79,7 @@ async function checkAgainstOracle(run: ModeRun, runs: number): Promise<void> {
  */
 export function runDifferentialTest(options: DifferentialTestOptions): void {
   const env = new SuiteEnv(options);
-  const runs = options.runs ?? DEFAULT_RUNS;
+  const runs = runsFromEnv(options.runs ?? DEFAULT_RUNS);
   describe(`${options.name}: differential test against a Map oracle`, () => {
     modeTest(
       env,

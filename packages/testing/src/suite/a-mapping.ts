@@ -308,5 +308,41 @@ export function registerMappingTests(env: SuiteEnv): void {
         expect(await store.size()).toBe(2);
       },
     );
+
+    modeTest(
+      env,
+      ALL_MODES,
+      "A17",
+      'update(): when two keys of the argument name one store key (10 and "10"), the last one iterated wins',
+      async (run) => {
+        const store = await run.open({ limits: { maxKeys: 4 } });
+        await store.update({ z: 0 });
+        // A Map keeps 10 and "10" apart and iterates 10 → "third" (first place, last value), then "10".
+        await store.update(
+          new Map<unknown, unknown>([
+            [10, "first"],
+            ["10", "second"],
+            [10, "third"],
+          ]),
+        );
+        expect(await store.read("10")).toBe("second");
+        await store.update([
+          [7, "a"],
+          ["7", "b"],
+          [7, "c"],
+        ]);
+        expect(await store.read(7)).toBe("c");
+        // One store key, so one key against the limit: z, 10, 7 and 5 are exactly four.
+        await store.update([
+          [5, 1],
+          ["5", 2],
+        ]);
+        expect(await store.toObject()).toEqual({ z: 0, 10: "second", 7: "c", 5: 2 });
+        await store.flush();
+        const reader = await run.open();
+        await reader.refresh();
+        expect(await reader.toObject()).toEqual({ z: 0, 10: "second", 7: "c", 5: 2 });
+      },
+    );
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect } from "vitest";
-import { ALL_MODES, modeTest } from "./harness.ts";
-import { countingBackend, expectKeys, sleep, TTL_SECONDS, TTL_WAIT_MS } from "./helpers.ts";
+import { ALL_MODES, modeTest, ttlModeTest } from "./harness.ts";
+import { countingBackend, expectKeys } from "./helpers.ts";
 import type { SuiteEnv } from "./registry.ts";
 import type { Subject } from "./subject.ts";
 
@@ -216,18 +216,18 @@ export function registerIterationTests(env: SuiteEnv): void {
       expect(await store.size()).toBe(30 + seen.length);
     });
 
-    modeTest(
+    ttlModeTest(
       env,
       ALL_MODES,
       "B26",
       "expired keys never appear in keys(), entries(), values() or size",
-      async (run) => {
+      async (run, timing) => {
         const store = await run.open();
         await store.set("stays", 1);
-        await store.set("expires", 2, { ttl: TTL_SECONDS });
-        await store.set("expires-too", 3, { ttl: TTL_SECONDS });
+        await store.set("expires", 2, { ttl: timing.seconds() });
+        await store.set("expires-too", 3, { ttl: timing.seconds() });
         expect(await store.size()).toBe(3);
-        await sleep(TTL_WAIT_MS);
+        await timing.wait();
         expect(await store.keys()).toEqual(["stays"]);
         expect(await store.entries()).toEqual([["stays", 1]]);
         expect(await store.values()).toEqual([1]);

@@ -1,5 +1,5 @@
 import { describe, expect } from "vitest";
-import { backendTest } from "./harness.ts";
+import { backendTest, ttlBackendTest } from "./harness.ts";
 import { entryFields, expectStoreError, rawEntries, rawKeys, sleep } from "./helpers.ts";
 import type { SuiteEnv } from "./registry.ts";
 
@@ -104,14 +104,14 @@ export function registerContractDataTests(env: SuiteEnv): void {
       },
     );
 
-    backendTest(
+    ttlBackendTest(
       env,
       "R-set-many",
       "setMany writes atomically at one version, each entry with its own TTL; maxKeys is all-or-nothing",
-      async (backend) => {
+      async (backend, timing) => {
         const version = await backend.setMany("s", [
           { key: "a", value: "1" },
-          { key: "b", value: "2", ttlMs: 100 },
+          { key: "b", value: "2", ttlMs: timing.ms(100) },
           { key: "c", value: "3", ttlMs: null },
           { key: "d", value: "4", ttlMs: 60_000 },
         ]);
@@ -121,7 +121,7 @@ export function registerContractDataTests(env: SuiteEnv): void {
         expect(entries[0]?.expiresAt).toBeNull();
         expect(typeof entries[1]?.expiresAt).toBe("number");
         expect(entries[2]?.expiresAt).toBeNull();
-        await sleep(250);
+        await timing.wait(250);
         expect(await backend.has("s", "b")).toBe(false);
         expect(await backend.has("s", "d")).toBe(true);
         const before = await backend.version("s");

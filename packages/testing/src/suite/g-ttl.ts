@@ -1,26 +1,26 @@
 import { describe, expect } from "vitest";
-import { ALL_MODES, backendTest, modeTest } from "./harness.ts";
-import { expectStoreError, rawEntries, sleep, TTL_SECONDS, TTL_WAIT_MS } from "./helpers.ts";
+import { ALL_MODES, backendTest, modeTest, ttlModeTest } from "./harness.ts";
+import { expectStoreError, rawEntries } from "./helpers.ts";
 import type { SuiteEnv } from "./registry.ts";
 
 /** Checklist G (items 73–80): per-key TTL, in seconds (fractions allowed). */
 export function registerTtlTests(env: SuiteEnv): void {
   describe("G. TTL", () => {
-    modeTest(
+    ttlModeTest(
       env,
       ALL_MODES,
       "G73",
       "a key set with a TTL is readable before and missing after it",
-      async (run) => {
+      async (run, timing) => {
         const store = await run.open();
-        await store.set("k", { v: 1 }, { ttl: TTL_SECONDS });
+        await store.set("k", { v: 1 }, { ttl: timing.seconds() });
         await store.set("forever", 1);
         expect(await store.read("k")).toEqual({ v: 1 });
         expect(await store.has("k")).toBe(true);
         await store.flush();
         const reader = await run.open();
         await reader.refresh();
-        await sleep(TTL_WAIT_MS);
+        await timing.wait();
         for (const handle of [store, reader]) {
           expect(await handle.read("k")).toBeUndefined();
           expect(await handle.has("k")).toBe(false);
@@ -59,49 +59,50 @@ export function registerTtlTests(env: SuiteEnv): void {
       },
     );
 
-    modeTest(
+    ttlModeTest(
       env,
       ALL_MODES,
       "G75",
       "fractional seconds work: getTtl reports seconds with a fraction",
-      async (run) => {
+      async (run, timing) => {
         const store = await run.open();
-        await store.set("k", 1, { ttl: 1.5 });
+        const long = timing.seconds(1.5);
+        await store.set("k", 1, { ttl: long });
         const ttl = await store.getTtl("k");
         expect(typeof ttl).toBe("number");
-        expect(ttl as number).toBeGreaterThan(0.5);
-        expect(ttl as number).toBeLessThanOrEqual(1.5);
-        await store.set("short", 1, { ttl: 0.25 });
+        expect(ttl as number).toBeGreaterThan(long / 3);
+        expect(ttl as number).toBeLessThanOrEqual(long);
+        await store.set("short", 1, { ttl: timing.seconds(0.25) });
         expect(await store.has("short")).toBe(true);
-        await sleep(550);
+        await timing.wait(550);
         expect(await store.has("short")).toBe(false);
         expect(await store.has("k")).toBe(true);
       },
     );
 
-    modeTest(
+    ttlModeTest(
       env,
       ALL_MODES,
       "G76",
       "a plain overwrite drops the TTL; an overwrite with a TTL replaces the deadline",
-      async (run) => {
+      async (run, timing) => {
         const store = await run.open();
-        await store.set("plain", 1, { ttl: TTL_SECONDS });
+        await store.set("plain", 1, { ttl: timing.seconds() });
         await store.set("plain", 2);
         expect(await store.getTtl("plain")).toBeNull();
         await store.set("retimed", 1, { ttl: 100 });
-        await store.set("retimed", 2, { ttl: TTL_SECONDS });
-        expect(await store.getTtl("retimed")).toBeLessThanOrEqual(TTL_SECONDS);
-        await store.set("extended", 1, { ttl: TTL_SECONDS });
+        await store.set("retimed", 2, { ttl: timing.seconds() });
+        expect(await store.getTtl("retimed")).toBeLessThanOrEqual(timing.seconds());
+        await store.set("extended", 1, { ttl: timing.seconds() });
         await store.set("extended", 2, { ttl: 100 });
-        await sleep(TTL_WAIT_MS);
+        await timing.wait();
         expect(await store.read("plain")).toBe(2);
         expect(await store.has("retimed")).toBe(false);
         expect(await store.read("extended")).toBe(2);
       },
     );
 
-    modeTest(env, ALL_MODES, "G77", "an atomic increment keeps the key's TTL", async (run) => {
+    ttlModeTest(env, ALL_MODES, "G77", "an atomic increment keeps the key's TTL", async (run, timing) => {
       const store = await run.open();
       await store.set("counter", 1, { ttl: 100 });
       expect(await store.increment("counter")).toBe(2);
@@ -111,52 +112,52 @@ export function registerTtlTests(env: SuiteEnv): void {
       const ttl = await store.getTtl("counter");
       expect(ttl).not.toBeNull();
       expect(ttl as number).toBeGreaterThan(50);
-      await store.set("short", 1, { ttl: TTL_SECONDS });
+      await store.set("short", 1, { ttl: timing.seconds() });
       await store.increment("short");
-      await sleep(TTL_WAIT_MS);
+      await timing.wait();
       await store.refresh();
       expect(await store.has("short")).toBe(false);
     });
 
-    modeTest(
+    ttlModeTest(
       env,
       ALL_MODES,
       "G78",
       "setTtl(k, null) removes the expiry; setTtl(missing) is false",
-      async (run) => {
+      async (run, timing) => {
         const store = await run.open();
-        await store.set("k", 1, { ttl: TTL_SECONDS });
+        await store.set("k", 1, { ttl: timing.seconds() });
         expect(await store.setTtl("k", null)).toBe(true);
         expect(await store.getTtl("k")).toBeNull();
         expect(await store.setTtl("missing", 10)).toBe(false);
         expect(await store.setTtl("missing", null)).toBe(false);
         expect(await store.has("missing")).toBe(false);
         await store.set("later", "v");
-        expect(await store.setTtl("later", TTL_SECONDS)).toBe(true);
+        expect(await store.setTtl("later", timing.seconds())).toBe(true);
         expect(await store.getTtl("later")).toBeGreaterThan(0);
         expect(await store.read("later")).toBe("v");
-        await sleep(TTL_WAIT_MS);
+        await timing.wait();
         expect(await store.read("k")).toBe(1);
         expect(await store.has("later")).toBe(false);
       },
     );
 
-    modeTest(
+    ttlModeTest(
       env,
       ALL_MODES,
       "G79",
       "keys written together with different TTLs expire individually",
-      async (run) => {
+      async (run, timing) => {
         const store = await run.open();
         // No await between them: a local view commits these in one batch.
         const writes = [
-          store.set("short", 1, { ttl: TTL_SECONDS }),
+          store.set("short", 1, { ttl: timing.seconds() }),
           store.set("long", 2, { ttl: 100 }),
           store.set("none", 3),
         ];
         await Promise.all(writes);
         await store.flush();
-        await sleep(TTL_WAIT_MS);
+        await timing.wait();
         expect(await store.has("short")).toBe(false);
         expect(await store.read("long")).toBe(2);
         expect(await store.read("none")).toBe(3);

@@ -9,6 +9,7 @@ import {
   type StoreOptions,
   type SyncBackend,
 } from "@dictstore/core";
+import { judgedInTime, TTL_TEST_TIMEOUT_MS, type TtlTiming } from "./helpers.ts";
 import type { SuiteEnv } from "./registry.ts";
 import { asyncSubject, dictSubject, type Mode, type Subject } from "./subject.ts";
 
@@ -89,16 +90,10 @@ export function modeTest(
       await Promise.all(
         modes.map(async (mode) => {
           if (mode === "createStore" && env.knownSync === false) return;
-          const lease = await env.acquire();
-          const run = new ModeRun(mode, completeBackend(lease.backend));
           try {
-            if (mode === "createStore" && !lease.backend.flags.sync) return;
-            await body(run);
+            await runMode(env, mode, body);
           } catch (error) {
             failures.push(annotate(mode, error));
-          } finally {
-            await run.cleanup();
-            await lease.release();
           }
         }),
       );
@@ -110,6 +105,73 @@ export function modeTest(
       }
     },
     timeoutMs,
+  );
+}
+
+/** Runs `body` once in `mode` on a fresh backend, then closes its handles and releases the backend. */
+async function runMode(env: SuiteEnv, mode: Mode, body: (run: ModeRun) => Promise<void>): Promise<void> {
+  const lease = await env.acquire();
+  const run = new ModeRun(mode, completeBackend(lease.backend));
+  try {
+    if (mode === "createStore" && !lease.backend.flags.sync) return;
+    await body(run);
+  } finally {
+    await run.cleanup();
+    await lease.release();
+  }
+}
+
+/**
+ * A `modeTest` whose body sets short TTLs and checks keys before and after they expire. The short
+ * TTLs and the waits come from `timing`; a run whose own work (not counting its waits) took so long
+ * that a TTL may have run out before a "still there" check cannot judge anything, so if it fails
+ * it is repeated on a fresh backend with 5 times longer TTLs, then 25 times. A fast run that fails
+ * fails the test: a slow machine never makes it fail, and never hides a bug a fast run shows.
+ */
+export function ttlModeTest(
+  env: SuiteEnv,
+  modes: readonly Mode[],
+  id: string,
+  title: string,
+  body: (run: ModeRun, timing: TtlTiming) => Promise<void>,
+): void {
+  modeTest(
+    env,
+    modes,
+    id,
+    title,
+    async (first) => {
+      // The first attempt runs on the backend modeTest leased; any repeat leases a fresh one.
+      let attempt = 0;
+      await judgedInTime((timing) =>
+        attempt++ === 0 ? body(first, timing) : runMode(env, first.mode, (run) => body(run, timing)),
+      );
+    },
+    TTL_TEST_TIMEOUT_MS,
+  );
+}
+
+/** A `backendTest` with short TTLs, repeated with longer ones when a failed run was too slow to judge (see `ttlModeTest`). */
+export function ttlBackendTest(
+  env: SuiteEnv,
+  id: string,
+  title: string,
+  body: (backend: Backend, timing: TtlTiming) => Promise<void>,
+): void {
+  env.test(
+    id,
+    title,
+    () =>
+      judgedInTime(async (timing) => {
+        const lease = await env.acquire();
+        try {
+          // As in backendTest: derived fast paths when the backend's own are hidden.
+          await body(completeBackend(lease.backend), timing);
+        } finally {
+          await lease.release();
+        }
+      }),
+    TTL_TEST_TIMEOUT_MS,
   );
 }
 

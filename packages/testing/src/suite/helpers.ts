@@ -18,6 +18,64 @@ export const TTL_SECONDS = 0.2;
 /** How long to wait for a `TTL_SECONDS` key to be gone. */
 export const TTL_WAIT_MS = 450;
 
+/** How much longer each repeat of a TTL test makes its TTLs and waits (see `judgedInTime`). */
+const TTL_SCALES = [1, 5, 25] as const;
+/** Room for the longest repeat of a TTL test (25 × its waits). */
+export const TTL_TEST_TIMEOUT_MS = 180_000;
+
+/**
+ * The short TTLs and waits of one run of a TTL test, scaled, and whether the run was too slow to
+ * judge: its own work (time not spent in `wait`) reached half of the shortest TTL it handed out, so
+ * a key may have expired before a check that expects it to be there.
+ */
+export class TtlTiming {
+  private readonly started = performance.now();
+  private waited = 0;
+  private shortestMs = Number.POSITIVE_INFINITY;
+
+  constructor(readonly scale: number) {}
+
+  /** A short TTL in seconds (`base`, default `TTL_SECONDS`, times the scale). */
+  seconds(base: number = TTL_SECONDS): number {
+    this.shortestMs = Math.min(this.shortestMs, base * 1000 * this.scale);
+    return base * this.scale;
+  }
+
+  /** A short TTL in milliseconds (`base` times the scale). */
+  ms(base: number): number {
+    this.shortestMs = Math.min(this.shortestMs, base * this.scale);
+    return base * this.scale;
+  }
+
+  /** Waits `base` milliseconds (default `TTL_WAIT_MS`) times the scale: past every TTL handed out at that scale. */
+  async wait(base: number = TTL_WAIT_MS): Promise<void> {
+    const from = performance.now();
+    await sleep(base * this.scale);
+    this.waited += performance.now() - from;
+  }
+
+  /** True when this run's own work took half of its shortest TTL or more. */
+  tooSlowToJudge(): boolean {
+    return performance.now() - this.started - this.waited >= this.shortestMs / 2;
+  }
+}
+
+/**
+ * Runs a TTL test's attempt with short TTLs; when it fails and was too slow to judge, runs it again
+ * with 5 times longer TTLs and waits, then 25 times. A failure of a run in time is the test's failure.
+ */
+export async function judgedInTime(attempt: (timing: TtlTiming) => Promise<void>): Promise<void> {
+  for (const [index, scale] of TTL_SCALES.entries()) {
+    const timing = new TtlTiming(scale);
+    try {
+      await attempt(timing);
+      return;
+    } catch (error) {
+      if (index === TTL_SCALES.length - 1 || !timing.tooSlowToJudge()) throw error;
+    }
+  }
+}
+
 function describeError(error: unknown): string {
   if (isStoreError(error)) return `StoreError ${error.code}: ${error.message}`;
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);

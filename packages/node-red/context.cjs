@@ -1,0 +1,2 @@
+// Node-RED's `contextStorage` setting takes the factory itself: require("@dictstore/node-red/context").
+module.exports = require("./dist/index.cjs").contextStore;
