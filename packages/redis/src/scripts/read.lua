@@ -26,7 +26,8 @@ for i = 3, #ARGV do
     expiry = redis.call('ZSCORE', KEYS[5], key)
     if expiry and tonumber(expiry) <= now then version = false end
   end
-  local value = version and (with_values and redis.call('HGET', KEYS[2], key) or '')
+  local value = ''
+  if version and with_values then value = redis.call('HGET', KEYS[2], key) end
   -- A version without a value: the values were deleted behind our back; the key is gone.
   if version and value then
     out[#out + 1] = value
