@@ -33,6 +33,7 @@ import { listScript } from "./scripts/list.ts";
 import { loadScript } from "./scripts/load.ts";
 import { readScript } from "./scripts/read.ts";
 import type { Script } from "./scripts/script.ts";
+import { NOT_HANDLED, setScript } from "./scripts/set.ts";
 import { setTtlScript } from "./scripts/set-ttl.ts";
 
 /** Expired keys reclaimed per write, at most (keeps every script O(batch)). */
@@ -260,12 +261,37 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
       const reply = await read(store, [key], false);
       return reply?.entries[0] !== undefined;
     },
-    set(store, key, value, writeOptions?: WriteOptions) {
-      return plainWrite(store, {
+    async set(store, key, value, writeOptions?: WriteOptions) {
+      const request = {
         checks: [],
         writes: [setWrite(key, value, writeOptions?.ttlMs, writeOptions?.keepTtl)],
         ...(writeOptions?.maxKeys === undefined ? {} : { maxKeys: writeOptions.maxKeys }),
-      });
+      };
+      if (writeOptions?.keepTtl === true) return plainWrite(store, request);
+      // The lean script for the common case; anything else (a new store, expired keys to reclaim,
+      // a full store) goes to the commit script.
+      const until = deadline();
+      const version = await onStore<number>(
+        store,
+        "create",
+        () => 0,
+        async (k, init, until) => {
+          const done = init
+            ? NOT_HANDLED
+            : await connection.run(setScript, true, until, k.all, {
+                store,
+                key,
+                value,
+                ttlMs: writeOptions?.ttlMs ?? null,
+                maxKeys: writeOptions?.maxKeys,
+              });
+          return done === NOT_HANDLED
+            ? commitOnce(store, request, until).then((r) => (r.ok ? r.version : 0))
+            : done;
+        },
+        until,
+      );
+      return version;
     },
     setMany(store, items, writeOptions) {
       return plainWrite(store, {
