@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "tsup";
-import { inlineLua, luaLoader } from "../packages/redis/src/scripts/inline-lua-plugin.ts";
 import { afterAll, beforeAll } from "vitest";
+import { inlineLua, luaLoader } from "../packages/redis/src/scripts/inline-lua-plugin.ts";
 
 /*
  * End-to-end helpers for the `dictstore` CLI: every test runs it as a real child process.
