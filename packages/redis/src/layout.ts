@@ -41,6 +41,8 @@ export interface StoreKeys {
   /** meta, values, versions, tombstones, expiries, index: the six KEYS every store script takes, in this order. */
   readonly all: [string, string, string, string, string, string];
   readonly meta: string;
+  readonly values: string;
+  readonly expiries: string;
   /** The key holding the result of the commit with this idempotency token. */
   token(token: string): string;
 }
@@ -63,6 +65,8 @@ export class Layout {
       keys = {
         all: [meta, `${base}v`, `${base}c`, `${base}d`, `${base}e`, `${base}i`],
         meta,
+        values: `${base}v`,
+        expiries: `${base}e`,
         token: (token: string) => `${base}k:${token}`,
       };
       // Ids are few (the stores this process uses), so the cache stays small.

@@ -19,6 +19,7 @@ import {
 import { Connection } from "./connection.ts";
 import { Directory, type StoreMode } from "./directory.ts";
 import { BACKEND_NAME, EpochChangedError, isUnknownOutcome, StaleStoreError } from "./errors.ts";
+import { fullLoad } from "./full-load.ts";
 import { Layout, type StoreKeys } from "./layout.ts";
 import { type RedisBackendOptions, resolveOptions } from "./options.ts";
 import { type Epoched, entries, MISSING } from "./replies.ts";
@@ -409,10 +410,12 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
         "read",
         () => ({ version: 0, entries: [] }),
         async (k, _init, until) => {
-          const loaded = await connection.run(loadScript, false, until, k.all, {
-            store,
-            ...(filtered ? { filter: { keys: filter?.keys ?? [], prefixes: filter?.prefixes ?? [] } } : {}),
-          });
+          const loaded = filtered
+            ? await connection.run(loadScript, false, until, k.all, {
+                store,
+                filter: { keys: filter?.keys ?? [], prefixes: filter?.prefixes ?? [] },
+              })
+            : await fullLoad(connection, k, store, until);
           if (loaded === MISSING) return MISSING;
           learn(k, loaded.epoch);
           return loaded.result;

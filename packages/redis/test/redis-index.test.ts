@@ -179,6 +179,34 @@ describe.each(targets)("the key index on a $kind", ({ options, client }) => {
   });
 });
 
+describe.each(targets)("the full load on a $kind", ({ options }) => {
+  it("gives every entry the snapshot's version; a check with it passes while the key is unchanged and conflicts after a write", async () => {
+    const backend = redisBackend({ ...options(), prefix: `load:${randomUUID()}:` });
+    onTestFinished(() => backend.dispose?.());
+    await backend.set("s", "a", "1");
+    await backend.set("s", "b", "2", { ttlMs: 60_000 });
+    await backend.set("s", "gone", "3", { ttlMs: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const snapshot = await backend.load("s");
+    expect(snapshot.version).toBe(await backend.version("s"));
+    expect(snapshot.entries.map((e) => e.key).sort()).toEqual(["a", "b"]);
+    expect(snapshot.entries.find((e) => e.key === "b")?.expiresAt).toBeGreaterThan(Date.now());
+    for (const entry of snapshot.entries) expect(entry.version).toBe(snapshot.version);
+    const check = (key: string) => [{ key, version: snapshot.version }];
+    expect((await backend.commit("s", { checks: check("a"), writes: [] })).ok).toBe(true);
+    await backend.set("s", "a", "changed");
+    expect(await backend.commit("s", { checks: check("a"), writes: [] })).toEqual({
+      ok: false,
+      conflicts: ["a"],
+    });
+    await backend.delete("s", "b");
+    expect(await backend.commit("s", { checks: check("b"), writes: [] })).toEqual({
+      ok: false,
+      conflicts: ["b"],
+    });
+  });
+});
+
 describe.each(targets)("a store reset behind a view's back on a $kind", ({ options, client }) => {
   const fresh = (prefix: string): Backend => {
     const backend = redisBackend({ ...options(), prefix });

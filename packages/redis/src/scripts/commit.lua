@@ -1,7 +1,8 @@
 --[[
 The conditional commit (and the plain writes: a commit without checks).
 ARGV[3..]: init, maxKeys, token, tokenTtlMs, since, reclaimLimit, tombstoneLimit, checkCount,
-[key, version]* checks, then [op, key, value, ttl]* writes, where op is s(et) or d(elete) and ttl
+[key, version]* checks (the key must be live and unchanged since that version, or absent
+for ''), then [op, key, value, ttl]* writes, where op is s(et) or d(elete) and ttl
 is '' (none), 'k' (keep the current expiry) or milliseconds.
 → {0} when not initialised (and init is '0'), else {1, epoch, 'k', version, changes?} or
 {1, epoch, 'c', {conflicting keys}}. Sets without a TTL are not echoed in changes (see prelude).
@@ -35,7 +36,9 @@ for _ = 1, tonumber(ARGV[10]) do
   local ver = live(key)
   if expected == '' then
     if ver then conflicts[#conflicts + 1] = key end
-  elseif not ver or tonumber(ver) ~= tonumber(expected) then
+  elseif not ver or tonumber(ver) > tonumber(expected) then
+    -- "Unchanged since the version I saw": a key's own version, or the version of the snapshot
+    -- it was read in (a full load gives every entry the snapshot's version, see full-load.ts).
     conflicts[#conflicts + 1] = key
   end
 end

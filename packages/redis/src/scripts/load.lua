@@ -1,6 +1,7 @@
 --[[
-A consistent image of the store or of some keys and prefixes, in one script. ARGV[3..]: filtered
-('1'/'0'), keyCount, keys..., then prefixes (read from the key index: O(log N + M) each).
+A consistent image of the store or of some keys and prefixes, in one script (the backend loads a
+whole store with a MULTI instead, full-load.ts). ARGV[3..]: filtered ('1'/'0'), keyCount, keys...,
+then prefixes (read from the key index: O(log N + M) each).
 → {0} when not initialised, else {1, epoch, version, {key, value, ...}, "v1,v2,...", "x1,x2,..." or ""}:
 versions and expiries (empty for none) travel packed in one string each, so a large load costs
 little more than HGETALL.
