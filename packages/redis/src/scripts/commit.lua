@@ -5,7 +5,8 @@ ARGV[3..]: init, maxKeys, token, tokenTtlMs, since, reclaimLimit, tombstoneLimit
 for ''), then [op, key, value, ttl]* writes, where op is s(et) or d(elete) and ttl
 is '' (none), 'k' (keep the current expiry) or milliseconds.
 → {0} when not initialised (and init is '0'), else {1, epoch, 'k', version, changes?} or
-{1, epoch, 'c', {conflicting keys}}. Sets without a TTL are not echoed in changes (see prelude).
+{1, epoch, 'c', {conflicting keys}}. Sets without a TTL and deletions are not echoed in changes'
+entries (see prelude): the caller adds them from its request.
 ]]
 local init, token, since_text = ARGV[3], ARGV[5], ARGV[7]
 local max_keys = tonumber(ARGV[4])
@@ -111,7 +112,8 @@ end
 -- Checks are done: from here on, write.
 reclaim(tonumber(ARGV[8]))
 local next_version = redis.call('HINCRBY', S, F_VERSION, 1)
-local hset, versions, stamped, expiring, unexpire, removed, tombs, mine = {}, {}, {}, {}, {}, {}, {}, {}
+local hset, versions, stamped, expiring, unexpire, removed, tombs, own = {}, {}, {}, {}, {}, {}, {}, {}
+local version_text = string.format('%.0f', next_version)
 local earliest = META.earliest
 for _, key in ipairs(order) do
   local state = final[key]
@@ -121,7 +123,13 @@ for _, key in ipairs(order) do
     versions[#versions + 1] = next_version
     versions[#versions + 1] = key
     stamped[#stamped + 1] = key
-    if state.plain then mine[key] = true end
+    if not state.plain then
+      -- Its expiry is the server's to tell (a TTL from now, or the one kept): echoed.
+      own[#own + 1] = key
+      own[#own + 1] = state.value
+      own[#own + 1] = version_text
+      own[#own + 1] = state.expiry and text(state.expiry) or ''
+    end
     if state.expiry then
       local at = tonumber(state.expiry)
       expiring[#expiring + 1] = at
@@ -158,6 +166,6 @@ if token ~= '' then
 end
 local reply = { 1, META.epoch, 'k', next_version }
 if since_text ~= '' then
-  reply[5] = changes(since_text, next_version, tonumber(redis.call('HGET', S, F_FLOOR)), mine)
+  reply[5] = changes(since_text, next_version, tonumber(redis.call('HGET', S, F_FLOOR)), own)
 end
 return reply

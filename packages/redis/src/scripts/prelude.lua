@@ -208,29 +208,32 @@ local function text(value)
 end
 
 -- What changed since a version: {reset, version, {key, value, version, expiry, ...}, {deleted...}}.
--- mine: keys this script just wrote with a value the caller knows and no expiry; they are left
--- out of the answer (the caller adds them from its own request: no echo of our own writes).
-local function changes(since_text, version, floor, mine)
+-- own: given by a commit, its own writes at `version` ({key, value, version, expiry, ...} for the
+-- ones the caller cannot know, e.g. an expiry set by the server); every other key written at that
+-- version is left out of the answer (the caller adds it from its own request: no echo).
+local function changes(since_text, version, floor, own)
   local since = tonumber(since_text)
   -- Since 0 (a reader holding nothing), the live entries alone are the whole answer.
   if (since ~= 0 and since < floor) or since > version then return { 1, version, {}, {} } end
   local entries, deleted = {}, {}
   if since < version then
-    local written = redis.call('ZRANGEBYSCORE', C, '(' .. since_text, '+inf', 'WITHSCORES')
+    local upper = own and '(' .. string.format('%.0f', version) or '+inf'
+    local written = redis.call('ZRANGEBYSCORE', C, '(' .. since_text, upper, 'WITHSCORES')
     for i = 1, #written, 2 do
       local key = written[i]
-      if not (mine and mine[key]) then
-        local expiry = META.earliest and redis.call('ZSCORE', E, key)
-        if not expiry or tonumber(expiry) > now() then
-          local value = redis.call('HGET', V, key)
-          if value then
-            entries[#entries + 1] = key
-            entries[#entries + 1] = value
-            entries[#entries + 1] = written[i + 1]
-            entries[#entries + 1] = expiry and text(expiry) or ''
-          end
+      local expiry = META.earliest and redis.call('ZSCORE', E, key)
+      if not expiry or tonumber(expiry) > now() then
+        local value = redis.call('HGET', V, key)
+        if value then
+          entries[#entries + 1] = key
+          entries[#entries + 1] = value
+          entries[#entries + 1] = written[i + 1]
+          entries[#entries + 1] = expiry and text(expiry) or ''
         end
       end
+    end
+    if own then
+      for i = 1, #own do entries[#entries + 1] = own[i] end
     end
     if META.tombs then deleted = redis.call('ZRANGEBYSCORE', D, '(' .. since_text, '+inf') end
   end
