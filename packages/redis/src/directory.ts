@@ -134,6 +134,34 @@ export class Directory {
     return this.ids.get(name);
   }
 
+  /**
+   * Checks that the directory still names this store by these keys, as a view's refresh does: an
+   * entry deleted by another client is published again (the store's own meta still carries its
+   * name, checked by the caller's script); an entry naming another id makes these keys stale.
+   */
+  async confirm(name: string, keys: StoreKeys, deadline: number): Promise<void> {
+    const raw = await this.connection.call(false, deadline, (client) =>
+      client.hget(this.layout.directory, name),
+    );
+    if (raw !== null) {
+      const entry = parseDirectoryEntry(raw);
+      // A rename or drop in progress is the scripts' to see (they check the name in the meta).
+      if (entry.id !== keys.id && entry.lock === undefined) throw new StaleStoreError("DSSTALE moved");
+      return;
+    }
+    const published = await this.connection.run(dirCreateScript, true, deadline, [this.layout.directory], {
+      name,
+      id: keys.id,
+    });
+    if (
+      !published.created &&
+      published.current !== undefined &&
+      parseDirectoryEntry(published.current).id !== keys.id
+    ) {
+      throw new StaleStoreError("DSSTALE moved");
+    }
+  }
+
   /** True when the store exists. */
   async has(name: string, deadline: number): Promise<boolean> {
     return (await this.lookup(name, deadline)) !== undefined;

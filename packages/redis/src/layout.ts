@@ -38,6 +38,8 @@ const MAX_ID_LENGTH = 120;
 
 /** The names of one store's keys. */
 export interface StoreKeys {
+  /** The store id these keys belong to. */
+  readonly id: string;
   /** meta, values, versions, tombstones, expiries, index: the six KEYS every store script takes, in this order. */
   readonly all: [string, string, string, string, string, string];
   readonly meta: string;
@@ -63,6 +65,7 @@ export class Layout {
       const base = `${this.prefix}{${id}}:`;
       const meta = `${base}s`;
       keys = {
+        id,
         all: [meta, `${base}v`, `${base}c`, `${base}d`, `${base}e`, `${base}i`],
         meta,
         values: `${base}v`,

@@ -381,9 +381,12 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
           // The common answer, "nothing changed", costs one HMGET instead of a script. It needs no
           // name check: a rename bumps the version and a drop deletes it, so a version equal to
           // `since` under a stale id is impossible; any other answer goes through the checked script.
-          const [current, epoch] = await connection.call(false, until, (client) =>
-            client.hmget(k.meta, "v", "o"),
-          );
+          // The directory is checked beside it: an entry deleted by another client is published
+          // again, one that names another store now makes this view reload from that one.
+          const [[current, epoch]] = await Promise.all([
+            connection.call(false, until, (client) => client.hmget(k.meta, "v", "o")),
+            directory.confirm(store, k, until),
+          ]);
           if (current !== null && Number(current) === since && (seen === "" || epoch === seen)) {
             return { version: since, entries: [], deleted: [], reset: false };
           }

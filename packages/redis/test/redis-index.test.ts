@@ -258,6 +258,36 @@ describe.each(targets)("a store reset behind a view's back on a $kind", ({ optio
     expect(String((failure as Error).message)).not.toMatch(/attempt to|script|lua/i);
   });
 
+  it("the store directory deleted by another client: a view's refresh publishes its store again, so fresh readers see its writes", async () => {
+    const prefix = `reset:${randomUUID()}:`;
+    const backend = fresh(prefix);
+    // A renamed store keeps its first id: a fresh reader could not find it again by its name alone.
+    await backend.set("first", "k", "1");
+    await backend.renameStore("first", "renamed");
+    const view = await openStore({ backend, name: "renamed" });
+    view.set("written", 2);
+    await refresh(view);
+    await client().del(`${prefix}stores`);
+    await refresh(view);
+    const reader = createAsyncStore({ backend: fresh(prefix), name: "renamed" });
+    expect(await reader.get("written")).toBe(2);
+    expect(await reader.get("k")).toBe(1);
+  });
+
+  it("the directory re-created for another store by a fresh reader: a view's refresh moves to what fresh readers see", async () => {
+    const prefix = `reset:${randomUUID()}:`;
+    const backend = fresh(prefix);
+    await backend.set("first", "k", "1");
+    await backend.renameStore("first", "renamed");
+    const view = await openStore({ backend, name: "renamed" });
+    await client().del(`${prefix}stores`);
+    const reader = createAsyncStore({ backend: fresh(prefix), name: "renamed" });
+    await reader.set("other", 3);
+    await refresh(view);
+    expect(view.has("k")).toBe(false);
+    expect(view.get("other")).toBe(3);
+  });
+
   it("its values deleted by another client: reads and increments see missing keys, never a Lua error", async () => {
     const prefix = `reset:${randomUUID()}:`;
     const backend = fresh(prefix);
