@@ -93,13 +93,17 @@ local function open(init)
   return META
 end
 
--- Builds the key index of a store created before it existed, once, in one step: every key of the
--- versions set (live keys and expired ones not yet reclaimed, exactly like the index).
+-- Builds the key index of a store created before it existed, once, in one step: a copy of the
+-- versions set's members (live keys and expired ones not yet reclaimed, exactly like the index).
+-- An index whose size differs from the versions set's (keys written by a process running an older
+-- version of this package, which does not keep it) is rebuilt the same way.
 local function ensure_index()
-  if META.indexed then return end
-  batched('ZADD', I, index_members(redis.call('ZRANGE', C, 0, -1)))
-  redis.call('HSET', S, F_INDEXED, '1')
-  META.indexed = true
+  if META.indexed and redis.call('ZCARD', I) == redis.call('ZCARD', C) then return end
+  redis.call('ZUNIONSTORE', I, 1, C, 'WEIGHTS', 0)
+  if not META.indexed then
+    redis.call('HSET', S, F_INDEXED, '1')
+    META.indexed = true
+  end
 end
 
 -- ZMSCORE over a long list of members, a bounded number at a time; false where a member is missing.
