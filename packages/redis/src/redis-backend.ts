@@ -83,6 +83,8 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
    * behind our back is refused (commit) or reloaded (refresh) instead of silently diverging.
    */
   const epochs = new Map<string, string>();
+  /** When a refresh last checked the directory entry of each store (by meta key). */
+  const directoryChecked = new Map<string, number>();
   const learn = (keys: StoreKeys, epoch: string) => {
     if (epoch !== "") epochs.set(keys.meta, epoch);
   };
@@ -381,11 +383,15 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
           // The common answer, "nothing changed", costs one HMGET instead of a script. It needs no
           // name check: a rename bumps the version and a drop deletes it, so a version equal to
           // `since` under a stale id is impossible; any other answer goes through the checked script.
-          // The directory is checked beside it: an entry deleted by another client is published
-          // again, one that names another store now makes this view reload from that one.
+          // The directory is checked beside it (at most every directoryCheckMs): an entry deleted
+          // by another client is published again, one that names another store now makes this
+          // view reload from that one.
+          const now = Date.now();
+          const checkDirectory = now - (directoryChecked.get(k.meta) ?? 0) >= options.directoryCheckMs;
+          if (checkDirectory) directoryChecked.set(k.meta, now);
           const [[current, epoch]] = await Promise.all([
             connection.call(false, until, (client) => client.hmget(k.meta, "v", "o")),
-            directory.confirm(store, k, until),
+            checkDirectory ? directory.confirm(store, k, until) : undefined,
           ]);
           if (current !== null && Number(current) === since && (seen === "" || epoch === seen)) {
             return { version: since, entries: [], deleted: [], reset: false };

@@ -213,8 +213,9 @@ describe.each(targets)("the full load on a $kind", ({ options }) => {
 });
 
 describe.each(targets)("a store reset behind a view's back on a $kind", ({ options, client }) => {
+  // directoryCheckMs 0: every refresh checks the directory (by default at most once a second).
   const fresh = (prefix: string): Backend => {
-    const backend = redisBackend({ ...options(), prefix });
+    const backend = redisBackend({ ...options(), prefix, directoryCheckMs: 0 });
     onTestFinished(() => backend.dispose?.());
     return backend;
   };
