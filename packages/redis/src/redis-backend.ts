@@ -389,10 +389,10 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
           const now = Date.now();
           const checkDirectory = now - (directoryChecked.get(k.meta) ?? 0) >= options.directoryCheckMs;
           if (checkDirectory) directoryChecked.set(k.meta, now);
-          const [[current, epoch]] = await Promise.all([
-            connection.call(false, until, (client) => client.hmget(k.meta, "v", "o")),
-            checkDirectory ? directory.confirm(store, k, until) : undefined,
-          ]);
+          const meta = connection.call(false, until, (client) => client.hmget(k.meta, "v", "o"));
+          const [current, epoch] = checkDirectory
+            ? (await Promise.all([meta, directory.confirm(store, k, until)]))[0]
+            : await meta;
           if (current !== null && Number(current) === since && (seen === "" || epoch === seen)) {
             return { version: since, entries: [], deleted: [], reset: false };
           }

@@ -145,8 +145,8 @@ for _, key in ipairs(order) do
   end
 end
 batched('HSET', V, hset)
-batched('ZADD', C, versions)
-if META.indexed then batched('ZADD', I, index_members(stamped)) end
+-- The index holds the same members as the versions set: it changes only when a key is new.
+if batched_sum('ZADD', C, versions) > 0 and META.indexed then batched('ZADD', I, index_members(stamped)) end
 if META.tombs then batched('ZREM', D, stamped) end
 batched('ZADD', E, expiring)
 if META.earliest then batched('ZREM', E, unexpire) end

@@ -38,7 +38,6 @@ if ARGV[3] ~= '' and not redis.call('SET', KEYS[7], 'i' .. version .. ' ' .. val
 end
 redis.call('HSET', S, 'v', version)
 redis.call('HSET', V, key, value)
-redis.call('ZADD', C, version, key)
-if not stored then redis.call('ZADD', KEYS[6], 0, key) end
+if redis.call('ZADD', C, version, key) == 1 then redis.call('ZADD', KEYS[6], 0, key) end
 if m[4] == '1' then redis.call('ZREM', KEYS[4], key) end
 return { 1, 'k', version, value }

@@ -44,8 +44,7 @@ local value = string.format('%.0f', sum)
 reclaim(tonumber(ARGV[8]))
 local next_version = redis.call('HINCRBY', S, F_VERSION, 1)
 redis.call('HSET', V, key, value)
-redis.call('ZADD', C, next_version, key)
-if META.indexed then redis.call('ZADD', I, 0, key) end
+if redis.call('ZADD', C, next_version, key) == 1 and META.indexed then redis.call('ZADD', I, 0, key) end
 if META.tombs then redis.call('ZREM', D, key) end
 -- The TTL survives; a key that was missing or expired starts without one.
 if not stored then expiry = false end

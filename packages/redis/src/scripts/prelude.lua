@@ -46,6 +46,15 @@ local function batched(command, key, list)
   end
 end
 
+-- Like batched, summing the integer replies (e.g. how many members ZADD added).
+local function batched_sum(command, key, list)
+  local sum = 0
+  for i = 1, #list, 1000 do
+    sum = sum + redis.call(command, key, unpack(list, i, math.min(i + 999, #list)))
+  end
+  return sum
+end
+
 -- {0, key, 0, key, ...}: index members for ZADD.
 local function index_members(keys)
   local out = {}

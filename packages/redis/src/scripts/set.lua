@@ -25,8 +25,8 @@ end
 local version = string.format('%.0f', tonumber(m[5]) + 1)
 redis.call('HSET', S, 'v', version)
 redis.call('HSET', KEYS[2], key, ARGV[3])
-redis.call('ZADD', KEYS[3], version, key)
-redis.call('ZADD', KEYS[6], 0, key)
+-- The index holds the same members as the versions set: it changes only for a new key.
+if redis.call('ZADD', KEYS[3], version, key) == 1 then redis.call('ZADD', KEYS[6], 0, key) end
 if m[4] == '1' then redis.call('ZREM', KEYS[4], key) end
 if ttl ~= '' then
   local at = now + tonumber(ttl)
