@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "tsup";
 import { afterAll, beforeAll } from "vitest";
+import { inlineLua, luaLoader } from "../packages/redis/src/scripts/inline-lua-plugin.ts";
 
 /*
  * End-to-end helpers for the `dictstore` CLI: every test runs it as a real child process.
@@ -55,6 +56,9 @@ export async function buildCli(): Promise<BuiltCli> {
     clean: false,
     silent: true,
     external: EXTERNAL,
+    // The Redis backend's Lua scripts are `.lua` files, inlined into the bundle.
+    loader: luaLoader,
+    esbuildPlugins: [inlineLua],
     noExternal: [new RegExp(`^(?!(${EXTERNAL.join("|")})$)`)],
     // CommonJS dependencies bundled into ESM call require() for Node built-ins.
     banner: {

@@ -378,10 +378,12 @@ describe("the README samples on Redis exit on their own", () => {
     const code = sample.replace(/url: "[^"]*"/, `url: ${JSON.stringify(url)}`);
     const child = runSample(code, { DICTSTORE_URL: url });
     expect(await child.exited, child.stderr()).toEqual({ code: 0, signal: null, hung: false });
-    // The sample counts with increment(): the count is in Redis.
-    const store = createAsyncStore({ url });
+    // The sample counts with increment() in the store it names: the count is in Redis.
+    const name = /name: "([^"]+)"/.exec(sample)?.[1];
+    const counter = /increment\("([^"]+)"\)/.exec(sample)?.[1] as string;
+    const store = createAsyncStore({ url, ...(name === undefined ? {} : { name }) });
     try {
-      expect(await store.get("counter")).toBe(1);
+      expect(await store.get(counter)).toBe(1);
     } finally {
       await close(store);
     }

@@ -9,8 +9,9 @@ import {
   storeError,
   translateError,
 } from "./errors.ts";
-import { SCRIPTS, type ScriptName } from "./lua.ts";
 import type { ResolvedOptions } from "./options.ts";
+import { ALL_SCRIPTS } from "./scripts/index.ts";
+import type { Script } from "./scripts/script.ts";
 
 /** A client of either kind. */
 export type RedisClient = Redis | Cluster;
@@ -165,18 +166,19 @@ export class Connection {
     }
   }
 
-  /** Runs one of our scripts. */
-  script(
+  /** Runs one of our scripts: its encoder builds the arguments, its decoder reads the reply. */
+  async run<Args, Result>(
+    script: Script<Args, Result>,
     write: boolean,
     deadline: number,
-    name: ScriptName,
     keys: readonly string[],
-    args: readonly (string | number)[],
-  ) {
-    return this.call(write, deadline, (client) => {
-      const command = (client as unknown as Record<ScriptName, ScriptCall>)[name];
-      return command.call(client, ...keys, ...args);
+    args: Args,
+  ): Promise<Result> {
+    const raw = await this.call(write, deadline, (client) => {
+      const command = (client as unknown as Record<string, ScriptCall>)[script.command] as ScriptCall;
+      return command.call(client, ...keys, ...script.encode(args));
     });
+    return script.decode(raw);
   }
 
   /** True for a Redis Cluster connection. */
@@ -222,9 +224,9 @@ export class Connection {
   private create(): Promise<RedisClient> {
     this.creating ??= (async () => {
       const client = this.options.client ?? (await this.construct());
-      for (const [name, definition] of Object.entries(SCRIPTS)) {
-        if (typeof (client as unknown as Record<string, unknown>)[name] !== "function") {
-          client.defineCommand(name, definition);
+      for (const script of ALL_SCRIPTS) {
+        if (typeof (client as unknown as Record<string, unknown>)[script.command] !== "function") {
+          client.defineCommand(script.command, { lua: script.lua, numberOfKeys: script.numberOfKeys });
         }
       }
       const onError = (error: Error) => {

@@ -11,7 +11,17 @@ import {
   randomId,
   type StoreKeys,
 } from "./layout.ts";
-import { list, num, type Reply } from "./replies.ts";
+import { MISSING } from "./replies.ts";
+import {
+  type DirLockArgs,
+  dirCreateScript,
+  dirGetScript,
+  dirLockScript,
+  dirSettleScript,
+  dropMetaScript,
+  initScript,
+  renameMetaScript,
+} from "./scripts/directory-scripts.ts";
 
 /*
  * Store names live in one directory hash (name -> id); a store's data lives under `{id}`, so a
@@ -33,8 +43,7 @@ const LOCK_GRACE_MS = 5_000;
 /** How long a dropped store's marker keeps stale cached ids from writing into it. */
 const DROP_MARKER_MS = 3_600_000;
 
-/** Returned by a store operation that found the store never initialised. */
-export const MISSING: unique symbol = Symbol("missing");
+export { MISSING };
 
 /** Whether an operation may create the store. */
 export type StoreMode = "read" | "create";
@@ -120,6 +129,39 @@ export class Directory {
     );
   }
 
+  /** The id this process last resolved the name to, if any. */
+  cachedId(name: string): string | undefined {
+    return this.ids.get(name);
+  }
+
+  /**
+   * Checks that the directory still names this store by these keys, as a view's refresh does: an
+   * entry deleted by another client is published again (the store's own meta still carries its
+   * name, checked by the caller's script); an entry naming another id makes these keys stale.
+   */
+  async confirm(name: string, keys: StoreKeys, deadline: number): Promise<void> {
+    const raw = await this.connection.call(false, deadline, (client) =>
+      client.hget(this.layout.directory, name),
+    );
+    if (raw !== null) {
+      const entry = parseDirectoryEntry(raw);
+      // A rename or drop in progress is the scripts' to see (they check the name in the meta).
+      if (entry.id !== keys.id && entry.lock === undefined) throw new StaleStoreError("DSSTALE moved");
+      return;
+    }
+    const published = await this.connection.run(dirCreateScript, true, deadline, [this.layout.directory], {
+      name,
+      id: keys.id,
+    });
+    if (
+      !published.created &&
+      published.current !== undefined &&
+      parseDirectoryEntry(published.current).id !== keys.id
+    ) {
+      throw new StaleStoreError("DSSTALE moved");
+    }
+  }
+
   /** True when the store exists. */
   async has(name: string, deadline: number): Promise<boolean> {
     return (await this.lookup(name, deadline)) !== undefined;
@@ -168,26 +210,39 @@ export class Directory {
         throw createError("redis", "STORE_NOT_FOUND", `There is no store named "${from}".`);
       if (from === to) return;
       checkName(to);
-      const locked = await this.lock(["rename", from, id, LOCK_MS, to], deadline);
+      const locked = await this.lock(
+        { kind: "rename", name: from, id, lockMs: LOCK_MS, target: to },
+        deadline,
+      );
       if (locked === "changed") continue;
       if (locked === "exists")
         throw createError("redis", "STORE_EXISTS", `A store named "${to}" exists already.`);
       const out = lockedEntry(id, "out", locked, to);
       const into = lockedEntry(id, "in", locked, from);
-      const step = await this.connection.script(
-        true,
-        deadline,
-        "dictstoreRenameMeta",
-        this.layout.store(id).all,
-        [from, to, locked],
-      );
+      const step = await this.connection.run(renameMetaScript, true, deadline, this.layout.store(id).all, {
+        from,
+        to,
+        lockDeadline: locked,
+      });
       if (step === "ok") {
-        await this.settle([from, out, "", to, into, id], deadline);
+        await this.settle(
+          [
+            [from, out, ""],
+            [to, into, id],
+          ],
+          deadline,
+        );
         this.ids.delete(from);
         this.ids.set(to, id);
         return;
       }
-      await this.settle([from, out, id, to, into, ""], deadline);
+      await this.settle(
+        [
+          [from, out, id],
+          [to, into, ""],
+        ],
+        deadline,
+      );
       if (step === "stale") continue;
       throw storeError(
         "BACKEND_UNAVAILABLE",
@@ -202,22 +257,20 @@ export class Directory {
     for (;;) {
       const id = await this.lookup(name, deadline);
       if (id === undefined) return false;
-      const locked = await this.lock(["drop", name, id, LOCK_MS], deadline);
+      const locked = await this.lock({ kind: "drop", name, id, lockMs: LOCK_MS }, deadline);
       if (locked === "changed") continue;
       const entry = lockedEntry(id, "drop", locked as number, "");
-      const step = await this.connection.script(
-        true,
-        deadline,
-        "dictstoreDropMeta",
-        this.layout.store(id).all,
-        [name, locked as number, DROP_MARKER_MS],
-      );
+      const step = await this.connection.run(dropMetaScript, true, deadline, this.layout.store(id).all, {
+        name,
+        lockDeadline: locked as number,
+        markerTtlMs: DROP_MARKER_MS,
+      });
       if (step === "ok") {
-        await this.settle([name, entry, ""], deadline);
+        await this.settle([[name, entry, ""]], deadline);
         this.ids.delete(name);
         return true;
       }
-      await this.settle([name, entry, id], deadline);
+      await this.settle([[name, entry, id]], deadline);
       if (step === "stale") continue;
       throw storeError(
         "BACKEND_UNAVAILABLE",
@@ -233,18 +286,13 @@ export class Directory {
   private async lookup(name: string, deadline: number): Promise<string | undefined> {
     checkName(name);
     for (;;) {
-      const reply = (await this.connection.script(
-        false,
-        deadline,
-        "dictstoreDirGet",
-        [this.layout.directory],
-        [name],
-      )) as Reply;
-      const raw = reply[0];
-      if (typeof raw !== "string") return undefined;
-      const entry = parseDirectoryEntry(raw);
+      const reply = await this.connection.run(dirGetScript, false, deadline, [this.layout.directory], {
+        name,
+      });
+      if (reply.value === undefined) return undefined;
+      const entry = parseDirectoryEntry(reply.value);
       if (entry.lock === undefined) return entry.id;
-      if (num(reply[1]) > (entry.deadline ?? 0) + LOCK_GRACE_MS) {
+      if (reply.now > (entry.deadline ?? 0) + LOCK_GRACE_MS) {
         await this.recover(name, entry, deadline);
         continue;
       }
@@ -268,15 +316,12 @@ export class Directory {
         id = randomId(id.slice(0, 40));
         status = await this.init(id, name, deadline);
       }
-      const reply = (await this.connection.script(
-        true,
-        deadline,
-        "dictstoreDirCreate",
-        [this.layout.directory],
-        [name, id],
-      )) as Reply;
-      if (num(reply[0]) === 1) return { id, created: true };
-      const current = typeof reply[1] === "string" ? parseDirectoryEntry(reply[1]) : undefined;
+      const reply = await this.connection.run(dirCreateScript, true, deadline, [this.layout.directory], {
+        name,
+        id,
+      });
+      if (reply.created) return { id, created: true };
+      const current = reply.current === undefined ? undefined : parseDirectoryEntry(reply.current);
       if (current?.id !== id && status === "ok" && id.includes("~")) {
         // Nobody else knows this random id: remove the meta we initialised for nothing.
         await this.connection
@@ -289,26 +334,17 @@ export class Directory {
     }
   }
 
-  private async init(id: string, name: string, deadline: number): Promise<string> {
-    return (await this.connection.script(
-      true,
-      deadline,
-      "dictstoreInit",
-      [this.layout.store(id).meta],
-      [name],
-    )) as string;
+  private init(id: string, name: string, deadline: number) {
+    return this.connection.run(initScript, true, deadline, [this.layout.store(id).meta], { name });
   }
 
   /** Locks directory entries; the lock's deadline, or why not. */
-  private async lock(args: (string | number)[], deadline: number): Promise<number | "changed" | "exists"> {
-    const reply = list(
-      await this.connection.script(true, deadline, "dictstoreDirLock", [this.layout.directory], args),
-    );
-    return reply[0] === "ok" ? num(reply[1]) : (reply[0] as "changed" | "exists");
+  private lock(args: DirLockArgs, deadline: number) {
+    return this.connection.run(dirLockScript, true, deadline, [this.layout.directory], args);
   }
 
-  private async settle(triples: (string | number)[], deadline: number): Promise<void> {
-    await this.connection.script(true, deadline, "dictstoreDirSettle", [this.layout.directory], triples);
+  private async settle(triples: readonly (readonly [string, string, string])[], deadline: number) {
+    await this.connection.run(dirSettleScript, true, deadline, [this.layout.directory], { triples });
   }
 
   /** Finishes or rolls back a rename/drop whose owner is gone, depending on whether the store's own meta was changed. */
@@ -320,7 +356,7 @@ export class Directory {
     const lockDeadline = entry.deadline ?? 0;
     if (entry.lock === "drop") {
       const kept = metaName === name && dropped === null;
-      await this.settle([name, entry.raw, kept ? entry.id : ""], deadline);
+      await this.settle([[name, entry.raw, kept ? entry.id : ""]], deadline);
       return;
     }
     const from = entry.lock === "out" ? name : (entry.other ?? "");
@@ -329,7 +365,15 @@ export class Directory {
     const into = lockedEntry(entry.id, "in", lockDeadline, from);
     const done = metaName === to;
     await this.settle(
-      done ? [from, out, "", to, into, entry.id] : [from, out, entry.id, to, into, ""],
+      done
+        ? [
+            [from, out, ""],
+            [to, into, entry.id],
+          ]
+        : [
+            [from, out, entry.id],
+            [to, into, ""],
+          ],
       deadline,
     );
   }

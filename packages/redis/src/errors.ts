@@ -8,6 +8,14 @@ export class StaleStoreError extends Error {
   override readonly name = "StaleStoreError";
 }
 
+/**
+ * Thrown inside the backend when a store's epoch is not the one the caller saw: its meta vanished
+ * or was re-created (server restarted empty, keys deleted by another client).
+ */
+export class EpochChangedError extends Error {
+  override readonly name = "EpochChangedError";
+}
+
 /** `redis://user:***@host:port/db`: the URL with its password hidden. */
 export function redactUrl(url: string): string {
   try {
@@ -87,12 +95,15 @@ export function storeError(
 
 /** Translates anything a Redis call threw into a typed `StoreError` (or passes internal signals through). */
 export function translateError(error: unknown, context: ErrorContext): Error {
-  if (isStoreError(error) || error instanceof StaleStoreError) return error as Error;
+  if (isStoreError(error) || error instanceof StaleStoreError || error instanceof EpochChangedError) {
+    return error as Error;
+  }
   if (!(error instanceof Error)) {
     return storeError("BACKEND_UNAVAILABLE", `unexpected failure: ${String(error)}`, context, error);
   }
   const message = error.message ?? "";
   if (/^DSSTALE/.test(message)) return new StaleStoreError(message);
+  if (/^DSEPOCH/.test(message)) return new EpochChangedError(message);
   if (/^DSLIMIT/.test(message)) {
     return createError(
       BACKEND_NAME,

@@ -7,12 +7,27 @@ import { randomBytes } from "node:crypto";
  * id (percent-encoded), so `redis-cli` shows `ds:{default}:v` for the store "default".
  *
  *   <prefix>stores          hash  store name -> id (or a lock while a rename/drop runs)
- *   <prefix>{<id>}:s        hash  n: name, v: store version, f: changes floor, x: dropped marker
+ *   <prefix>{<id>}:s        hash  the store's meta (fields below)
  *   <prefix>{<id>}:v        hash  key -> stored text (plain JSON stays plain JSON)
  *   <prefix>{<id>}:c        zset  key -> version of its last write (live keys)
  *   <prefix>{<id>}:d        zset  key -> version of its deletion (tombstones, bounded)
  *   <prefix>{<id>}:e        zset  key -> expiry in epoch ms (keys with a TTL)
+ *   <prefix>{<id>}:i        zset  key -> 0: the key index, read in byte order with ZRANGEBYLEX
+ *                                 (prefix loads and paged listings); same members as :c
  *   <prefix>{<id>}:k:<tok>  string  result of an idempotent commit, with a TTL
+ *
+ * Meta fields (this is the one place they are documented; the scripts name them F_NAME, ...).
+ * The stored names are short and stable: stores written by earlier versions use them.
+ *
+ *   n  name        the store's name: every script checks it (a stale cached id fails it)
+ *   v  version     the store version, bumped by each write; starts at the creation time in µs
+ *   f  floor       changes() since a version below it answer "reset" (tombstones forgotten)
+ *   x  dropped     set on the meta of a dropped store (kept for an hour, fencing cached ids)
+ *   e  earliest    a lower bound of the earliest expiry; absent when no key expires
+ *   t  tombstones  '1' once tombstones may exist
+ *   i  indexed     '1' when the key index is complete (stores from before it get it built once)
+ *   o  epoch       the store's creation stamp: a view that saw another epoch (or a vanished
+ *                  meta) knows the store was reset behind its back
  */
 
 /** The default key prefix. */
@@ -23,9 +38,13 @@ const MAX_ID_LENGTH = 120;
 
 /** The names of one store's keys. */
 export interface StoreKeys {
-  /** meta, values, versions, tombstones, expiries: the five KEYS every store script takes, in this order. */
-  readonly all: [string, string, string, string, string];
+  /** The store id these keys belong to. */
+  readonly id: string;
+  /** meta, values, versions, tombstones, expiries, index: the six KEYS every store script takes, in this order. */
+  readonly all: [string, string, string, string, string, string];
   readonly meta: string;
+  readonly values: string;
+  readonly expiries: string;
   /** The key holding the result of the commit with this idempotency token. */
   token(token: string): string;
 }
@@ -46,8 +65,11 @@ export class Layout {
       const base = `${this.prefix}{${id}}:`;
       const meta = `${base}s`;
       keys = {
-        all: [meta, `${base}v`, `${base}c`, `${base}d`, `${base}e`],
+        id,
+        all: [meta, `${base}v`, `${base}c`, `${base}d`, `${base}e`, `${base}i`],
         meta,
+        values: `${base}v`,
+        expiries: `${base}e`,
         token: (token: string) => `${base}k:${token}`,
       };
       // Ids are few (the stores this process uses), so the cache stays small.

@@ -38,6 +38,12 @@ export interface RedisBackendOptions {
   /** How long the result of an idempotent commit is kept, so a retried commit is answered from it. @default 600000 */
   idempotencyTtlMs?: number;
   /**
+   * How often (at most) a view's refresh checks that the directory still names its store: an entry
+   * deleted by another client is published again, one naming another store makes the view reload.
+   * 0 checks on every refresh. @default 1000
+   */
+  directoryCheckMs?: number;
+  /**
    * @experimental For fault-injection tests only: commits and increments are sent without their
    * idempotency token, so a commit re-sent after a lost reply applies twice (the hazard the token
    * prevents). Never set it elsewhere. @default false
@@ -60,6 +66,7 @@ export interface ResolvedOptions {
   readonly allowEvictionPolicy: boolean;
   readonly protocol: 2 | 3;
   readonly idempotencyTtlMs: number;
+  readonly directoryCheckMs: number;
   readonly disableIdempotency: boolean;
   readonly username: string | undefined;
   readonly password: string | undefined;
@@ -102,6 +109,8 @@ export function resolveOptions(options: RedisBackendOptions | undefined): Resolv
     protocol: o.protocol ?? 2,
     idempotencyTtlMs: Math.floor(positive(o.idempotencyTtlMs, 600_000, "idempotencyTtlMs")),
     disableIdempotency: o.unstable_disableIdempotency === true,
+    directoryCheckMs:
+      o.directoryCheckMs === 0 ? 0 : Math.floor(positive(o.directoryCheckMs, 1000, "directoryCheckMs")),
     username: o.username,
     password: o.password,
   };

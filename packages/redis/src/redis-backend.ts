@@ -1,46 +1,69 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type {
-  Backend,
-  BackendEntry,
-  BackendFactory,
-  ChangeSet,
-  CommitRequest,
-  CommitResult,
-  CommitWrite,
-  EntryPage,
-  IncrementRequest,
-  IncrementResult,
-  KeyPage,
-  ListOptions,
-  LoadFilter,
-  StoreSnapshot,
-  WriteOptions,
+import {
+  type Backend,
+  type BackendFactory,
+  type ChangeSet,
+  type CommitRequest,
+  type CommitResult,
+  type CommitWrite,
+  createError,
+  type EntryPage,
+  type IncrementRequest,
+  type IncrementResult,
+  type KeyPage,
+  type ListOptions,
+  type LoadFilter,
+  type StoreSnapshot,
+  type WriteOptions,
 } from "@dictstore/core";
 import { Connection } from "./connection.ts";
-import { Directory, MISSING, type StoreMode } from "./directory.ts";
-import { BACKEND_NAME, isUnknownOutcome, StaleStoreError } from "./errors.ts";
-import { escapeGlob, Layout, type StoreKeys } from "./layout.ts";
-import type { ScriptName } from "./lua.ts";
+import { Directory, type StoreMode } from "./directory.ts";
+import { BACKEND_NAME, EpochChangedError, isUnknownOutcome, StaleStoreError } from "./errors.ts";
+import { fullLoad } from "./full-load.ts";
+import { Layout, type StoreKeys } from "./layout.ts";
 import { type RedisBackendOptions, resolveOptions } from "./options.ts";
-import { changeSet, entries, expiry, list, num, packedEntries, type Reply } from "./replies.ts";
+import { type Epoched, entries, MISSING } from "./replies.ts";
+import { changesScript } from "./scripts/changes.ts";
+import { clearScript } from "./scripts/clear.ts";
+import { commitScript, withOwnWrites } from "./scripts/commit.ts";
+import { countScript } from "./scripts/count.ts";
+import { deleteScript } from "./scripts/delete.ts";
+import { incrementScript } from "./scripts/increment.ts";
+import { HAND_OVER, incrementFastScript } from "./scripts/increment-fast.ts";
+import { listScript } from "./scripts/list.ts";
+import { loadScript } from "./scripts/load.ts";
+import { readScript } from "./scripts/read.ts";
+import type { Script } from "./scripts/script.ts";
+import { NOT_HANDLED, setScript } from "./scripts/set.ts";
+import { setTtlScript } from "./scripts/set-ttl.ts";
 
 /** Expired keys reclaimed per write, at most (keeps every script O(batch)). */
 const RECLAIM_BATCH = 100;
 /** Deletions remembered for `changes`; older ones make `changes` answer `reset`. */
 const TOMBSTONE_LIMIT = 10_000;
 
-/** A write as the write script takes it: op, key, value, ttl. */
-type WriteArgs = [string, string, string, string];
+/** The cursor of a listing page: the last key listed, after this mark. */
+const CURSOR_MARK = ">";
 
-function ttlArg(ttlMs: number | null | undefined, keepTtl: boolean | undefined): string {
-  if (keepTtl === true && ttlMs === undefined) return "k";
-  return ttlMs === null || ttlMs === undefined ? "" : String(ttlMs);
+/** Byte order of UTF-8 text, the order of the key index (JS compares UTF-16 code units). */
+function byteCompare(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
 }
 
-function writeArgs(write: CommitWrite): WriteArgs {
-  return write.type === "delete"
-    ? ["d", write.key, "", ""]
-    : ["s", write.key, write.value, ttlArg(write.ttlMs, write.keepTtl)];
+/** A set as a commit write, without the options left undefined. */
+function setWrite(
+  key: string,
+  value: string,
+  ttlMs: number | null | undefined,
+  keepTtl: boolean | undefined,
+): CommitWrite {
+  return {
+    type: "set",
+    key,
+    value,
+    ...(ttlMs === undefined ? {} : { ttlMs }),
+    ...(keepTtl === undefined ? {} : { keepTtl }),
+  };
 }
 
 /**
@@ -54,17 +77,16 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
   const connection = new Connection(options);
   const directory = new Directory(connection, layout, options.scanCount);
   const deadline = () => Date.now() + options.timeoutMs;
-
-  /** Runs a store script under the store's id; `{0}` (never initialised) becomes MISSING. */
-  const storeScript = async (
-    keys: StoreKeys,
-    write: boolean,
-    until: number,
-    name: ScriptName,
-    args: (string | number)[],
-  ) => {
-    const reply = list(await connection.script(write, until, name, keys.all, args));
-    return num(reply[0]) === 0 ? MISSING : reply;
+  /**
+   * The epoch of each store (by meta key) as the views of this process last synced it (load,
+   * changes, a commit that brought changes). Commits and refreshes of views send it: a store reset
+   * behind our back is refused (commit) or reloaded (refresh) instead of silently diverging.
+   */
+  const epochs = new Map<string, string>();
+  /** When a refresh last checked the directory entry of each store (by meta key). */
+  const directoryChecked = new Map<string, number>();
+  const learn = (keys: StoreKeys, epoch: string) => {
+    if (epoch !== "") epochs.set(keys.meta, epoch);
   };
 
   const onStore = <T>(
@@ -75,13 +97,30 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
     until = deadline(),
   ) => directory.withStore(store, until, mode, (keys, init) => run(keys, init, until), absent);
 
+  /** Runs a store script that answers `{1, epoch, ...}`; `absent()` when the store does not exist. */
+  const onStoreScript = <Args, T>(
+    store: string,
+    mode: StoreMode,
+    absent: () => T,
+    script: Script<Args, Epoched<T> | typeof MISSING>,
+    args: (keys: StoreKeys, init: boolean) => Args,
+    write: boolean,
+    until = deadline(),
+  ) =>
+    onStore<Epoched<T>>(
+      store,
+      mode,
+      () => ({ epoch: "", result: absent() }),
+      (k, init, until) => connection.run(script, write, until, k.all, args(k, init)),
+      until,
+    );
+
   const read = (store: string, keys: readonly string[], withValues: boolean) =>
-    onStore<Reply | undefined>(
+    onStore(
       store,
       "read",
       () => undefined,
-      (k, _init, until) =>
-        storeScript(k, false, until, "dictstoreRead", [store, withValues ? "1" : "0", ...keys]),
+      (k, _init, until) => connection.run(readScript, false, until, k.all, { store, keys, withValues }),
     );
 
   /** The store version from its meta in one plain command, with the same name check as the scripts. */
@@ -93,55 +132,54 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
     return name === null ? MISSING : Number(version);
   };
 
-  const entryAt = (reply: Reply, index: number): BackendEntry | undefined => {
-    const base = 2 + index * 3;
-    const version = reply[base + 1];
-    if (version === null || version === undefined || version === false) return undefined;
-    return { value: String(reply[base]), version: num(version), expiresAt: expiry(reply[base + 2]) };
-  };
+  /** The refusal of a view's write to a store reset behind its back. */
+  const resetError = (store: string) =>
+    createError(
+      BACKEND_NAME,
+      "CONFLICT",
+      `Store "${store}" was reset behind this view's back (the server lost or another client deleted its data, or the store was re-created); nothing was written. Refresh the view (or open the store again) to see what the server holds now.`,
+    );
 
-  /** Runs the write script. */
-  const write = (
-    store: string,
-    mode: "set" | "del" | "ttl" | "clear" | "commit",
-    creates: boolean,
-    absent: () => Reply,
-    fields: {
-      maxKeys?: number | undefined;
-      token?: string | undefined;
-      since?: number | undefined;
-      checks?: readonly (string | number)[];
-      writes: readonly WriteArgs[];
-    },
-    until = deadline(),
-  ) =>
-    onStore<Reply>(
+  /** The commit script, through the directory: creates the store when needed. */
+  const commitOnce = (store: string, request: CommitRequest, until: number) => {
+    const token = tokenArg(request.token);
+    return onStore<CommitResult>(
       store,
-      creates ? "create" : "read",
-      absent,
-      (k, init, until) => {
-        const checks = fields.checks ?? [];
-        const args: (string | number)[] = [
+      "create",
+      () => ({ ok: false, conflicts: [] }),
+      async (k, init, until) => {
+        const reply = await connection.run(commitScript, true, until, [...k.all, k.token(token)], {
           store,
-          init ? "1" : "0",
-          mode,
-          fields.maxKeys === undefined ? "" : fields.maxKeys,
-          tokenArg(fields.token),
-          options.idempotencyTtlMs,
-          fields.since === undefined ? "" : fields.since,
-          RECLAIM_BATCH,
-          TOMBSTONE_LIMIT,
-          checks.length / 2,
-          ...checks,
-        ];
-        for (const w of fields.writes) args.push(...w);
-        const tokenKey = k.token(tokenArg(fields.token));
-        return connection
-          .script(true, until, "dictstoreWrite", [...k.all, tokenKey], args)
-          .then((raw) => (num(list(raw)[0]) === 0 ? MISSING : list(raw)));
+          epoch: request.since === undefined ? "" : (epochs.get(k.meta) ?? ""),
+          init,
+          request,
+          token,
+          tokenTtlMs: options.idempotencyTtlMs,
+          reclaimLimit: RECLAIM_BATCH,
+          tombstoneLimit: TOMBSTONE_LIMIT,
+        });
+        if (reply === MISSING) return MISSING;
+        if (request.since !== undefined) learn(k, reply.epoch);
+        return withOwnWrites(reply.result, request);
       },
       until,
     );
+  };
+
+  /** Turns a refused epoch into the typed refusal, forgetting the epoch (the next sync learns the new one). */
+  const refuseOnReset = async <T>(store: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      if (!(error instanceof EpochChangedError)) throw error;
+      forgetEpoch(store);
+      throw resetError(store);
+    }
+  };
+  const forgetEpoch = (store: string) => {
+    const id = directory.cachedId(store);
+    if (id !== undefined) epochs.delete(layout.store(id).meta);
+  };
 
   /**
    * Sends a write that carries an idempotency token. The script answers a repeat from the first
@@ -169,37 +207,44 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
   const tokenArg = (token: string | undefined) =>
     token === undefined || options.disableIdempotency ? "" : token;
 
+  /** A plain write: a commit without checks, outside any view (no epoch, no changes). */
+  const plainWrite = async (store: string, request: CommitRequest) => {
+    const result = await commitOnce(store, request, deadline());
+    return result.ok ? result.version : 0;
+  };
+
   const page = async (store: string, listOptions: ListOptions | undefined, withValues: boolean) => {
     const limit = Math.max(1, Math.floor(listOptions?.limit ?? options.scanCount));
+    const prefix = listOptions?.prefix ?? "";
     const cursor = listOptions?.cursor ?? "0";
-    const split = cursor.indexOf(":");
-    const scanCursor = split === -1 ? cursor : cursor.slice(0, split);
-    const after = split === -1 ? undefined : cursor.slice(split + 1);
-    const pattern =
-      listOptions?.prefix === undefined || listOptions.prefix === ""
-        ? ""
-        : `${escapeGlob(listOptions.prefix)}*`;
-    const reply = await onStore<Reply | undefined>(
+    let after: string | undefined;
+    if (cursor !== "0" && cursor !== "") {
+      if (!cursor.startsWith(CURSOR_MARK)) {
+        throw createError(
+          BACKEND_NAME,
+          "INVALID_ARGUMENT",
+          `Not a listing cursor of this backend: "${cursor}".`,
+        );
+      }
+      after = cursor.slice(CURSOR_MARK.length);
+      if (!after.startsWith(prefix)) {
+        // A cursor from before the prefix starts at the prefix; one past it has nothing left.
+        if (byteCompare(after, prefix) > 0) return { items: [] as readonly unknown[], cursor: null };
+        after = undefined;
+      }
+    }
+    const reply = await onStoreScript(
       store,
       "read",
       () => undefined,
-      (k, _init, until) =>
-        storeScript(k, false, until, "dictstoreList", [
-          store,
-          scanCursor,
-          after === undefined ? "0" : "1",
-          after ?? "",
-          pattern,
-          limit,
-          limit,
-          withValues ? "1" : "0",
-        ]),
+      listScript,
+      () => ({ store, prefix, after, limit, withValues }),
+      false,
     );
-    if (reply === undefined) return { items: [] as Reply, cursor: null };
-    const next = String(reply[1]);
-    const more = num(reply[2]) === 1;
-    const nextCursor = more ? `${scanCursor}:${String(reply[3])}` : next === "0" ? null : next;
-    return { items: list(reply[4]), cursor: nextCursor };
+    const result = reply.result;
+    if (result === undefined) return { items: [] as readonly unknown[], cursor: null };
+    const next = result.resumeAfter === undefined ? null : `${CURSOR_MARK}${result.resumeAfter}`;
+    return { items: result.items, cursor: next };
   };
 
   const backend: Backend<boolean> = {
@@ -208,41 +253,70 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
 
     async get(store, key) {
       const reply = await read(store, [key], true);
-      return reply === undefined ? undefined : entryAt(reply, 0);
+      return reply?.entries[0];
     },
     async getMany(store, keys) {
       if (keys.length === 0) return [];
       const reply = await read(store, keys, true);
-      return keys.map((_, i) => (reply === undefined ? undefined : entryAt(reply, i)));
+      return keys.map((_, i) => reply?.entries[i]);
     },
     async has(store, key) {
       const reply = await read(store, [key], false);
-      return reply !== undefined && entryAt(reply, 0) !== undefined;
+      return reply?.entries[0] !== undefined;
     },
     async set(store, key, value, writeOptions?: WriteOptions) {
-      const reply = await write(store, "set", true, () => [1, 0], {
-        maxKeys: writeOptions?.maxKeys,
-        writes: [["s", key, value, ttlArg(writeOptions?.ttlMs, writeOptions?.keepTtl)]],
-      });
-      return num(reply[1]);
+      const request = {
+        checks: [],
+        writes: [setWrite(key, value, writeOptions?.ttlMs, writeOptions?.keepTtl)],
+        ...(writeOptions?.maxKeys === undefined ? {} : { maxKeys: writeOptions.maxKeys }),
+      };
+      if (writeOptions?.keepTtl === true) return plainWrite(store, request);
+      // The lean script for the common case; anything else (a new store, expired keys to reclaim,
+      // a full store) goes to the commit script.
+      const until = deadline();
+      const version = await onStore<number>(
+        store,
+        "create",
+        () => 0,
+        async (k, init, until) => {
+          const done = init
+            ? NOT_HANDLED
+            : await connection.run(setScript, true, until, k.all, {
+                store,
+                key,
+                value,
+                ttlMs: writeOptions?.ttlMs ?? null,
+                maxKeys: writeOptions?.maxKeys,
+              });
+          return done === NOT_HANDLED
+            ? commitOnce(store, request, until).then((r) => (r.ok ? r.version : 0))
+            : done;
+        },
+        until,
+      );
+      return version;
     },
-    async setMany(store, items, writeOptions) {
-      const reply = await write(store, "set", true, () => [1, 0], {
-        maxKeys: writeOptions?.maxKeys,
-        writes: items.map((e): WriteArgs => ["s", e.key, e.value, ttlArg(e.ttlMs, undefined)]),
+    setMany(store, items, writeOptions) {
+      return plainWrite(store, {
+        checks: [],
+        writes: items.map((e) => setWrite(e.key, e.value, e.ttlMs, undefined)),
+        ...(writeOptions?.maxKeys === undefined ? {} : { maxKeys: writeOptions.maxKeys }),
       });
-      return num(reply[1]);
     },
     async delete(store, key) {
-      const reply = await write(store, "del", false, () => [1, 0, [0]], { writes: [["d", key, "", ""]] });
-      return num(list(reply[2])[0]) === 1;
+      return (await backend.deleteMany(store, [key]))[0] === true;
     },
     async deleteMany(store, keys) {
       if (keys.length === 0) return [];
-      const reply = await write(store, "del", false, () => [1, 0, keys.map(() => 0)], {
-        writes: keys.map((key): WriteArgs => ["d", key, "", ""]),
-      });
-      return list(reply[2]).map((flag) => num(flag) === 1);
+      const reply = await onStoreScript(
+        store,
+        "read",
+        () => keys.map(() => false),
+        deleteScript,
+        () => ({ store, keys, reclaimLimit: RECLAIM_BATCH, tombstoneLimit: TOMBSTONE_LIMIT }),
+        true,
+      );
+      return reply.result;
     },
 
     async listKeys(store, listOptions): Promise<KeyPage> {
@@ -254,28 +328,42 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
       return { entries: entries(items), cursor };
     },
     async count(store) {
-      const reply = await onStore<Reply | undefined>(
+      const reply = await onStoreScript(
         store,
         "read",
-        () => undefined,
-        (k, _init, until) => storeScript(k, false, until, "dictstoreCount", [store]),
+        () => 0,
+        countScript,
+        () => ({ store }),
+        false,
       );
-      return reply === undefined ? 0 : num(reply[1]);
+      return reply.result;
     },
     async clear(store) {
-      await write(store, "clear", false, () => [1, 0], { writes: [] });
+      await onStoreScript(
+        store,
+        "read",
+        () => 0,
+        clearScript,
+        () => ({ store }),
+        true,
+      );
     },
     async getTtl(store, key) {
       const reply = await read(store, [key], false);
-      const entry = reply === undefined ? undefined : entryAt(reply, 0);
+      const entry = reply?.entries[0];
       if (reply === undefined || entry === undefined) return undefined;
-      return entry.expiresAt === null ? null : Math.max(0, entry.expiresAt - num(reply[1]));
+      return entry.expiresAt === null ? null : Math.max(0, entry.expiresAt - reply.now);
     },
     async setTtl(store, key, ttlMs) {
-      const reply = await write(store, "ttl", false, () => [1, 0], {
-        writes: [["t", key, "", ttlArg(ttlMs, undefined)]],
-      });
-      return num(reply[1]) === 1;
+      const reply = await onStoreScript(
+        store,
+        "read",
+        () => false,
+        setTtlScript,
+        () => ({ store, key, ttlMs, reclaimLimit: RECLAIM_BATCH }),
+        true,
+      );
+      return reply.result;
     },
 
     async version(store) {
@@ -288,123 +376,118 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
       return version ?? 0;
     },
     async changes(store, since): Promise<ChangeSet> {
-      const reply = await onStore<Reply | number | undefined>(
-        store,
-        "read",
-        () => undefined,
-        async (k, _init, until) => {
-          // The common answer, "nothing changed", costs one HGET instead of a script. It needs no
+      const absent = (): ChangeSet => ({ version: 0, entries: [], deleted: [], reset: since !== 0 });
+      try {
+        return await onStore<ChangeSet>(store, "read", absent, async (k, _init, until) => {
+          const seen = since === 0 ? "" : (epochs.get(k.meta) ?? "");
+          // The common answer, "nothing changed", costs one HMGET instead of a script. It needs no
           // name check: a rename bumps the version and a drop deletes it, so a version equal to
           // `since` under a stale id is impossible; any other answer goes through the checked script.
-          const current = await connection.call(false, until, (client) => client.hget(k.meta, "v"));
-          if (current !== null && Number(current) === since) return since;
-          return storeScript(k, false, until, "dictstoreChanges", [store, since]);
-        },
-      );
-      if (reply === undefined) return { version: 0, entries: [], deleted: [], reset: since !== 0 };
-      if (typeof reply === "number") return { version: reply, entries: [], deleted: [], reset: false };
-      return changeSet(list(reply[1]));
+          // The directory is checked beside it (at most every directoryCheckMs): an entry deleted
+          // by another client is published again, one that names another store now makes this
+          // view reload from that one.
+          const now = Date.now();
+          const checkDirectory = now - (directoryChecked.get(k.meta) ?? 0) >= options.directoryCheckMs;
+          if (checkDirectory) directoryChecked.set(k.meta, now);
+          const meta = connection.call(false, until, (client) => client.hmget(k.meta, "v", "o"));
+          const [current, epoch] = checkDirectory
+            ? (await Promise.all([meta, directory.confirm(store, k, until)]))[0]
+            : await meta;
+          if (current !== null && Number(current) === since && (seen === "" || epoch === seen)) {
+            return { version: since, entries: [], deleted: [], reset: false };
+          }
+          const reply = await connection.run(changesScript, false, until, k.all, {
+            store,
+            epoch: seen,
+            since,
+          });
+          if (reply === MISSING) return MISSING;
+          learn(k, reply.epoch);
+          return reply.result;
+        });
+      } catch (error) {
+        if (!(error instanceof EpochChangedError)) throw error;
+        // Reset behind our back: the view reloads, and learns the new epoch from the load.
+        forgetEpoch(store);
+        return { version: 0, entries: [], deleted: [], reset: true };
+      }
     },
     async load(store, filter?: LoadFilter): Promise<StoreSnapshot> {
       const filtered = filter !== undefined && (filter.keys !== undefined || filter.prefixes !== undefined);
-      const keys = filter?.keys ?? [];
-      const patterns = (filter?.prefixes ?? []).map((p) => `${escapeGlob(p)}*`);
-      const reply = await onStore<Reply | undefined>(
+      const reply = await onStore<StoreSnapshot>(
         store,
         "read",
-        () => undefined,
-        (k, _init, until) =>
-          storeScript(k, false, until, "dictstoreLoad", [
-            store,
-            filtered ? "1" : "0",
-            keys.length,
-            ...keys,
-            ...patterns,
-            options.scanCount,
-          ]),
+        () => ({ version: 0, entries: [] }),
+        async (k, _init, until) => {
+          const loaded = filtered
+            ? await connection.run(loadScript, false, until, k.all, {
+                store,
+                filter: { keys: filter?.keys ?? [], prefixes: filter?.prefixes ?? [] },
+              })
+            : await fullLoad(connection, k, store, until);
+          if (loaded === MISSING) return MISSING;
+          learn(k, loaded.epoch);
+          return loaded.result;
+        },
       );
-      if (reply === undefined) return { version: 0, entries: [] };
-      return { version: num(reply[1]), entries: packedEntries(list(reply[2]), reply[3], reply[4]) };
+      return reply;
     },
     async commit(store, request: CommitRequest): Promise<CommitResult> {
-      const checks: (string | number)[] = [];
-      for (const check of request.checks) checks.push(check.key, check.version === null ? "" : check.version);
-      const fields = {
-        maxKeys: request.maxKeys,
-        token: request.token,
-        since: request.since,
-        checks,
-        writes: request.writes.map(writeArgs),
-      };
       const until = deadline();
-      const reply = await sendIdempotent(request.token, until, () =>
-        write(store, "commit", true, () => [1, "c", []], fields, until),
+      return refuseOnReset(store, () =>
+        sendIdempotent(request.token, until, () => commitOnce(store, request, until)),
       );
-      if (reply[1] === "c") return { ok: false, conflicts: list(reply[2]).map(String) };
-      const version = num(reply[2]);
-      return reply[3] === undefined
-        ? { ok: true, version }
-        : { ok: true, version, changes: changeSet(list(reply[3])) };
     },
     async increment(store, request: IncrementRequest): Promise<IncrementResult> {
       const until = deadline();
       const token = tokenArg(request.token);
       // The full script: it creates the store, reclaims expired keys, answers a repeat from its
       // token and brings back changes.
-      const full = (k: StoreKeys, init: boolean, until: number) =>
-        connection
-          .script(
-            true,
-            until,
-            "dictstoreIncrement",
-            [...k.all, k.token(token)],
-            [
-              store,
-              init ? "1" : "0",
-              request.maxKeys ?? "",
-              token,
-              options.idempotencyTtlMs,
-              request.since ?? "",
-              RECLAIM_BATCH,
-              request.key,
-              request.by,
-            ],
-          )
-          .then((raw) => (num(list(raw)[0]) === 0 ? MISSING : list(raw)));
-      // The lean script for the common case; it hands anything else to the full one.
-      const fast = (k: StoreKeys, init: boolean, until: number) =>
-        connection
-          .script(
-            true,
-            until,
-            "dictstoreIncrementFast",
-            [...k.all, k.token(token)],
-            [store, request.maxKeys ?? "", token, options.idempotencyTtlMs, request.key, request.by],
-          )
-          .then((raw) => (list(raw)[1] === "s" ? full(k, init, until) : list(raw)));
-      const reply = await sendIdempotent(request.token, until, (repeat) =>
-        onStore<Reply>(
+      const full = async (k: StoreKeys, init: boolean, until: number) => {
+        const reply = await connection.run(incrementScript, true, until, [...k.all, k.token(token)], {
           store,
-          "create",
-          () => [1, "n"],
-          repeat || request.since !== undefined ? full : fast,
-          until,
+          epoch: request.since === undefined ? "" : (epochs.get(k.meta) ?? ""),
+          init,
+          request,
+          token,
+          tokenTtlMs: options.idempotencyTtlMs,
+          reclaimLimit: RECLAIM_BATCH,
+        });
+        if (reply === MISSING) return MISSING;
+        if (request.since !== undefined) learn(k, reply.epoch);
+        return reply.result;
+      };
+      // The lean script for the common case; it hands anything else to the full one.
+      const fast = async (k: StoreKeys, init: boolean, until: number) => {
+        const reply = await connection.run(incrementFastScript, true, until, [...k.all, k.token(token)], {
+          store,
+          key: request.key,
+          by: request.by,
+          maxKeys: request.maxKeys,
+          token,
+          tokenTtlMs: options.idempotencyTtlMs,
+        });
+        return reply === HAND_OVER ? full(k, init, until) : reply;
+      };
+      return refuseOnReset(store, () =>
+        sendIdempotent(request.token, until, (repeat) =>
+          onStore<IncrementResult>(
+            store,
+            "create",
+            () => ({ ok: false }),
+            repeat || request.since !== undefined ? full : fast,
+            until,
+          ),
         ),
       );
-      if (reply[1] !== "k") return { ok: false };
-      const version = num(reply[2]);
-      const value = Number(reply[3]);
-      return reply[4] === undefined
-        ? { ok: true, value, version }
-        : { ok: true, value, version, changes: changeSet(list(reply[4])) };
     },
 
     listStores() {
       const until = deadline();
       return directory.listStores(until, async (name, keys) => {
         try {
-          const reply = await storeScript(keys, false, until, "dictstoreCount", [name]);
-          return reply === MISSING ? 0 : num(reply[1]);
+          const reply = await connection.run(countScript, false, until, keys.all, { store: name });
+          return reply === MISSING ? 0 : reply.result;
         } catch {
           // Renamed or dropped while listing: leave it out.
           return undefined;

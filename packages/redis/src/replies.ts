@@ -63,3 +63,20 @@ export function packedEntries(flat: Reply, versions: unknown, expiries: unknown)
   }
   return out;
 }
+
+/** Returned by a store script that found the store never initialised. */
+export const MISSING: unique symbol = Symbol("missing");
+
+/** What a prelude store script answers: the store's epoch beside the script's own result. */
+export interface Epoched<T> {
+  /** The store epoch ('' when the script did not open the store, e.g. a replayed commit). */
+  readonly epoch: string;
+  readonly result: T;
+}
+
+/** Decodes `{0}` (never initialised) or `{1, epoch, ...rest}`. */
+export function epoched<T>(raw: unknown, rest: (reply: Reply) => T): Epoched<T> | typeof MISSING {
+  const reply = list(raw);
+  if (num(reply[0]) === 0) return MISSING;
+  return { epoch: String(reply[1] ?? ""), result: rest(reply.slice(2)) };
+}
