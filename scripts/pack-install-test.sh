@@ -6,7 +6,8 @@
 # Writes a vitest JSON report (default .test-results/pack-install.json) that the closing line counts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-report="${1:-.test-results/pack-install.json}"
+# Absolute: vitest resolves a relative output path against its config root (scripts/pack-install).
+report="$(realpath -m "${1:-.test-results/pack-install.json}")"
 mkdir -p "$(dirname "$report")"
 for dir in packages/*/; do
   if [[ ! -d "$dir/dist" ]]; then

@@ -1,4 +1,5 @@
-import type { contextStore } from "./dist/index.cjs";
+import type { ContextStoreConfig, NodeRedContextStore } from "./dist/index.cjs";
 
-declare const factory: typeof contextStore;
+/** Node-RED's context-store factory, as `contextStorage: { ds: { module: require("@dictstore/node-red/context"), config } }` takes it. */
+declare const factory: (config?: ContextStoreConfig) => NodeRedContextStore;
 export = factory;
