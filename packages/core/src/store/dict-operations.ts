@@ -9,8 +9,10 @@ import { type SetOptions, StoreCore } from "./store-core.ts";
  * Where the dict operations read and write: a synchronous backend, a local view or a transaction
  * overlay (plain values), or any backend for the async API (promises).
  */
-export type OperationSource = Pick<
-  Backend,
+export type OperationSource = Pick<Backend, OperationMethod>;
+
+/** The backend methods the dict operations use; every one of them a sync backend answers at once. */
+export type OperationMethod =
   | "get"
   | "has"
   | "set"
@@ -21,8 +23,7 @@ export type OperationSource = Pick<
   | "count"
   | "clear"
   | "getTtl"
-  | "setTtl"
->;
+  | "setTtl";
 
 /** Options of `keys()`, `values()`, `entries()` and `toObject()`. */
 export interface ListingOptions {
