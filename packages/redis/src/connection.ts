@@ -136,17 +136,18 @@ export class Connection {
     send: (client: RedisClient) => Promise<T>,
   ): Promise<T> {
     const current = this.client;
-    // Fast path: our own client, ready, and the whole budget left, so ioredis' commandTimeout
-    // (set to the same budget) bounds the call without a timer of ours.
-    if (
-      current !== undefined &&
-      current.status === "ready" &&
-      this.policyChecked &&
-      !this.disposed &&
-      this.options.client === undefined &&
-      deadline - Date.now() >= this.options.timeoutMs - 5
-    ) {
-      return send(current).catch((error: unknown) => {
+    // A ready client gets the command at once, in call order: calls made one after another in a
+    // step reach Redis in that order (same-key writes apply in program order), whatever budget each
+    // has left. Only a client that is not ready yet makes a call wait (slowCall).
+    if (current !== undefined && current.status === "ready" && this.policyChecked && !this.disposed) {
+      const sent = send(current);
+      // Our own client with the whole budget left: ioredis' commandTimeout (set to the same budget)
+      // bounds the call without a timer of ours. Otherwise our deadline does.
+      const bounded =
+        this.options.client === undefined && deadline - Date.now() >= this.options.timeoutMs - 5
+          ? sent
+          : this.race(sent, deadline, () => this.timeoutError(write));
+      return bounded.catch((error: unknown) => {
         throw translateError(error, this.context(write));
       });
     }

@@ -54,6 +54,12 @@ export type StoreOperation<T> = (keys: StoreKeys, init: boolean) => Promise<T | 
 /** Resolves store names to ids and runs the store lifecycle. */
 export class Directory {
   private readonly ids = new Map<string, string>();
+  /**
+   * Resolutions in flight, by mode and name. Concurrent operations on a name not yet cached share
+   * one lookup (and create), so they reach the store in the order they were called: each its own
+   * lookup and create would race, and same-key writes made in one step could land out of order.
+   */
+  private readonly resolving = new Map<string, Promise<string | undefined>>();
 
   constructor(
     private readonly connection: Connection,
@@ -106,12 +112,8 @@ export class Directory {
       let id = this.ids.get(name);
       const fresh = id === undefined;
       if (id === undefined) {
-        id = await this.lookup(name, deadline);
-        if (id === undefined) {
-          if (mode === "read") return absent();
-          id = (await this.create(name, deadline)).id;
-        }
-        this.ids.set(name, id);
+        id = await this.resolve(name, deadline, mode);
+        if (id === undefined) return absent();
       }
       try {
         const result = await operation(this.layout.store(id), fresh && mode === "create");
@@ -127,6 +129,22 @@ export class Directory {
       `store "${name}" kept being renamed or dropped while this operation ran; nothing was applied.`,
       this.connection.context(false),
     );
+  }
+
+  /** The store's id, looked up (and for `create`, created) once for all concurrent callers. */
+  private resolve(name: string, deadline: number, mode: StoreMode): Promise<string | undefined> {
+    const flight = `${mode}:${name}`;
+    let pending = this.resolving.get(flight);
+    if (pending === undefined) {
+      pending = (async () => {
+        let id = await this.lookup(name, deadline);
+        if (id === undefined && mode === "create") id = (await this.create(name, deadline)).id;
+        if (id !== undefined) this.ids.set(name, id);
+        return id;
+      })().finally(() => this.resolving.delete(flight));
+      this.resolving.set(flight, pending);
+    }
+    return pending;
   }
 
   /** The id this process last resolved the name to, if any. */
