@@ -21,13 +21,15 @@ const CONFLICT = Symbol("conflict");
 /**
  * The backend as the core uses it: every fast path present. A backend that has them all is returned
  * as it is (no wrapper, no cost); otherwise the missing ones are derived from the required members
- * (load, listEntries, commit), on an object that inherits everything else from the backend.
+ * (load, listEntries, commit), on an object that inherits from the backend and copies its own members.
  */
 export function completeBackend<TSync extends boolean>(backend: BackendContract<TSync>): Backend<TSync> {
   if (isFull(backend)) return backend;
   const b = backend as BackendContract;
   const derived = derive(b);
-  const full = Object.create(b) as Record<string, unknown>;
+  // Inherits from the backend (members of a class instance stay reachable) and holds copies of its
+  // own members, so `{ ...backend, listEntries: … }`, a common way to wrap one, keeps every member.
+  const full: Record<string, unknown> = Object.assign(Object.create(b), b);
   for (const name of FAST_PATHS) {
     if (name !== "increment" && typeof b[name] !== "function") full[name] = derived[name];
   }
