@@ -15,11 +15,14 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type RedisServer, startRedisServer } from "@dictstore/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readmeSamples } from "../../test/readme-samples.ts";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const appSources = fileURLToPath(new URL("./app/", import.meta.url));
 const packagesDir = join(repoRoot, "packages");
 const bin = (name: string) => join(repoRoot, "node_modules", ".bin", name);
+/** How a user runs a `.mts` sample (`npx tsx`): the workspace's tsx, so nothing more is installed. */
+const tsxLoader = new URL("../../node_modules/tsx/dist/loader.mjs", import.meta.url).href;
 
 interface Manifest {
   name: string;
@@ -90,6 +93,8 @@ const work = mkdtempSync(join(tmpdir(), "dictstore-pack-install-"));
 const tarballDir = join(work, "tarballs");
 const app = join(work, "app");
 const cliOnly = join(work, "cli-only");
+/** What the @dictstore/bullmq README says to install, and nothing else (no @dictstore/sqlite). */
+const bullmqOnly = join(work, "bullmq-only");
 const tarballs = new Map<string, string>();
 let redis: RedisServer | undefined;
 
@@ -174,6 +179,18 @@ beforeAll(async () => {
     },
     overrides,
   );
+
+  // The @dictstore/bullmq README's install line, as a BullMQ user types it.
+  await installProject(bullmqOnly, {
+    ...Object.fromEntries(
+      ["@dictstore/core", "@dictstore/workflow", "@dictstore/redis", "@dictstore/bullmq"].map((name) => [
+        name,
+        `file:${tarballs.get(name) as string}`,
+      ]),
+    ),
+    bullmq: installedVersion("bullmq", repoRoot),
+    ioredis: dependencies.ioredis as string,
+  });
 
   for (const file of ["esm.mjs", "cjs.cjs", "tsconfig.nodenext.json", "tsconfig.bundler.json"]) {
     copyFileSync(join(appSources, file), join(app, file));
@@ -310,6 +327,53 @@ describe("the installed packages at run time", () => {
     expectSuccess(result, "npx dictstore info");
     expect(result.stdout).toMatch(/backend\s+sqlite/);
     expect(existsSync(join(cwd, ".dictstore", "data.db"))).toBe(true);
+  });
+});
+
+/** The first ```ts sample of a README, as a user copies it. */
+function firstSample(readme: string): string {
+  const sample = readmeSamples(repoRoot).find((candidate) => candidate.where.startsWith(`${readme}:`));
+  expect(sample, `a ts sample in ${readme}`).toBeDefined();
+  return (sample as { code: string }).code;
+}
+
+describe("as the READMEs tell a user to install and run things", () => {
+  it("the root README's first sample, saved as first.mts in an `npm init -y` (CommonJS) project, counts 1, then 2 on SQLite", async () => {
+    writeFileSync(join(app, "first.mts"), firstSample("README.md"));
+    const env = cleanEnv({ DICTSTORE_URL: `sqlite:${join(app, "first.db")}` });
+    const runs: string[] = [];
+    for (const attempt of [1, 2]) {
+      const result = await run(process.execPath, ["--import", tsxLoader, "first.mts"], {
+        cwd: app,
+        env,
+        timeoutMs: 30_000,
+      });
+      expectSuccess(result, "tsx first.mts");
+      runs.push(`${attempt}: ${result.stdout.trim().split("\n").at(-1) as string}`);
+    }
+    expect(runs).toEqual(["1: 1", "2: 2"]);
+  });
+
+  it("the @dictstore/bullmq README sample runs with only that README's install line and REDIS_URL, and exits", async () => {
+    writeFileSync(join(bullmqOnly, "worker.mts"), firstSample("packages/bullmq/README.md"));
+    const result = await run(process.execPath, ["--import", tsxLoader, "worker.mts"], {
+      cwd: bullmqOnly,
+      env: cleanEnv({ REDIS_URL: (redis as RedisServer).url }),
+      timeoutMs: 30_000,
+    });
+    expectSuccess(result, "tsx worker.mts");
+    expect(result.stdout).toContain("counter: 1");
+  });
+
+  it("a `dictstore` installed elsewhere (npm install -g, npx) uses the @dictstore/redis of the project it runs in", async () => {
+    // cli-only holds the CLI without @dictstore/redis; app, the working directory, has it and ioredis.
+    const result = await run(
+      join(cliOnly, "node_modules", ".bin", "dictstore"),
+      ["--url", (redis as RedisServer).url, "--json", "info"],
+      { cwd: app, env: cleanEnv() },
+    );
+    expectSuccess(result, "dictstore --url redis://… info, run from the app project");
+    expect(JSON.parse(result.stdout)).toMatchObject({ backend: "redis" });
   });
 });
 

@@ -42,7 +42,11 @@ const INSTALL_HINTS: Record<string, string> = {
   "redis:": "`npm install @dictstore/redis ioredis` (or pnpm add / yarn add)",
 };
 
-async function importBackendPackage<TModule>(specifier: string, scheme: string, cwd: string): Promise<TModule> {
+async function importBackendPackage<TModule>(
+  specifier: string,
+  scheme: string,
+  cwd: string,
+): Promise<TModule> {
   let fromProject: string | undefined;
   try {
     return (await import(specifier)) as TModule;
