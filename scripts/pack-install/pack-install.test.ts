@@ -95,6 +95,8 @@ const app = join(work, "app");
 const cliOnly = join(work, "cli-only");
 /** What the @dictstore/bullmq README says to install, and nothing else (no @dictstore/sqlite). */
 const bullmqOnly = join(work, "bullmq-only");
+/** Core and SQLite installed by a package manager that skipped better-sqlite3's build script. */
+const sqliteUnbuilt = join(work, "sqlite-unbuilt");
 const tarballs = new Map<string, string>();
 let redis: RedisServer | undefined;
 
@@ -112,6 +114,7 @@ async function installProject(
   dir: string,
   dependencies: Record<string, string>,
   overrides?: Record<string, string>,
+  { nativeBuild = true }: { nativeBuild?: boolean } = {},
 ): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const manifest = {
@@ -128,6 +131,7 @@ async function installProject(
     { cwd: dir, env: cleanEnv(), timeoutMs: 180_000 },
   );
   expectSuccess(installed, `npm install in ${dir}`);
+  if (!nativeBuild) return;
   const binding = join("build", "Release", "better_sqlite3.node");
   const sqliteDir = join(packagesDir, "sqlite");
   const workspaceSqlite = join(
@@ -191,6 +195,17 @@ beforeAll(async () => {
     bullmq: installedVersion("bullmq", repoRoot),
     ioredis: dependencies.ioredis as string,
   });
+
+  await installProject(
+    sqliteUnbuilt,
+    {
+      "@dictstore/core": `file:${tarballs.get("@dictstore/core") as string}`,
+      "@dictstore/sqlite": `file:${tarballs.get("@dictstore/sqlite") as string}`,
+      "better-sqlite3": dependencies["better-sqlite3"] as string,
+    },
+    undefined,
+    { nativeBuild: false },
+  );
 
   for (const file of ["esm.mjs", "cjs.cjs", "tsconfig.nodenext.json", "tsconfig.bundler.json"]) {
     copyFileSync(join(appSources, file), join(app, file));
@@ -374,6 +389,29 @@ describe("as the READMEs tell a user to install and run things", () => {
     );
     expectSuccess(result, "dictstore --url redis://… info, run from the app project");
     expect(JSON.parse(result.stdout)).toMatchObject({ backend: "redis" });
+  });
+
+  it("SQLite without better-sqlite3's native build (install scripts skipped) fails with a typed error that says how to build it", async () => {
+    writeFileSync(
+      join(sqliteUnbuilt, "open.mjs"),
+      [
+        'import { openStore } from "@dictstore/core";',
+        "try {",
+        '  await openStore({ name: "unbuilt" });',
+        "} catch (error) {",
+        "  console.log(JSON.stringify({ code: error.code, message: error.message }));",
+        "}",
+      ].join("\n"),
+    );
+    const result = await run(process.execPath, ["open.mjs"], {
+      cwd: sqliteUnbuilt,
+      env: cleanEnv({ DICTSTORE_URL: "sqlite:data.db" }),
+    });
+    expectSuccess(result, "node open.mjs");
+    const { code, message } = JSON.parse(result.stdout) as { code: string; message: string };
+    expect(code).toBe("BACKEND_UNAVAILABLE");
+    expect(message).toContain("run `npm rebuild better-sqlite3`");
+    expect(message.split("\n")).toHaveLength(1);
   });
 });
 

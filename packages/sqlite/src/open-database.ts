@@ -63,13 +63,18 @@ function openFile(path: string, readonly: boolean, timeout: number): Database {
     return new BetterSqlite3(path, { readonly, fileMustExist: readonly, timeout });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const hint = /bindings|\.node\b|NODE_MODULE_VERSION|was compiled against/i.test(message)
-      ? " The better-sqlite3 native module is missing or was built for another Node.js: run `pnpm rebuild better-sqlite3`."
+    const native = /bindings|\.node\b|NODE_MODULE_VERSION|was compiled against/i.test(message);
+    // The native module is built by better-sqlite3's install script, which npm (install-scripts
+    // approval), pnpm (onlyBuiltDependencies) and --ignore-scripts may skip without failing the install.
+    const hint = native
+      ? " The better-sqlite3 native module is missing or was built for another Node.js: run `npm rebuild better-sqlite3` (or pnpm rebuild / yarn rebuild), after allowing its install script if your package manager skips install scripts."
       : "";
+    // The list of paths `bindings` tried stays on `cause`.
+    const reason = native ? (message.split("\n")[0] as string) : message;
     throw createError(
       BACKEND_NAME,
       "BACKEND_UNAVAILABLE",
-      `Could not open the SQLite database "${path}".${hint} (${message})`,
+      `Could not open the SQLite database "${path}".${hint} (${reason})`,
       {
         cause: error,
       },
