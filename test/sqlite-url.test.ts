@@ -83,31 +83,46 @@ describe("backendFromUrl with the real packages", () => {
   });
 });
 
+/** A `--import` module whose loader hook makes these bare specifiers unresolvable, as if not installed. */
+function unresolvable(dir: string, specifiers: string[]): string {
+  const hooks = join(dir, "hooks.mjs");
+  writeFileSync(
+    hooks,
+    `export async function resolve(specifier, context, next) {
+      if (${JSON.stringify(specifiers)}.includes(specifier)) {
+        throw Object.assign(new Error("Cannot find package '" + specifier + "'"), { code: "ERR_MODULE_NOT_FOUND" });
+      }
+      return next(specifier, context);
+    }`,
+  );
+  const register = join(dir, "register.mjs");
+  writeFileSync(
+    register,
+    `import { register } from "node:module"; register(${JSON.stringify(pathToFileURL(hooks).href)});`,
+  );
+  return pathToFileURL(register).href;
+}
+
 describe("backends load lazily", () => {
+  it("a backend package core cannot see is loaded from the working directory's project (a global or npx `dictstore`)", async () => {
+    const dir = tempDir();
+    // @dictstore/sqlite is unresolvable beside core, but the repo root (the working directory) has it.
+    const { stdout } = await tsx(urlChild, [`sqlite:${join(dir, "x.db")}`], {
+      cwd: repoRoot,
+      imports: [unresolvable(dir, ["@dictstore/sqlite"])],
+    });
+    expect(JSON.parse(stdout.trim())).toMatchObject({ name: "sqlite", persistent: true });
+  });
+
   it("memory: and redis:// work with @dictstore/sqlite and better-sqlite3 unresolvable; sqlite: says what to install", async () => {
     const dir = tempDir();
-    // A loader hook that makes the SQLite packages impossible to resolve, as if never installed.
-    const hooks = join(dir, "hooks.mjs");
-    writeFileSync(
-      hooks,
-      `export async function resolve(specifier, context, next) {
-        if (specifier === "@dictstore/sqlite" || specifier === "better-sqlite3") {
-          throw Object.assign(new Error("Cannot find package '" + specifier + "'"), { code: "ERR_MODULE_NOT_FOUND" });
-        }
-        return next(specifier, context);
-      }`,
-    );
-    const register = join(dir, "register.mjs");
-    writeFileSync(
-      register,
-      `import { register } from "node:module"; register(${JSON.stringify(pathToFileURL(hooks).href)});`,
-    );
+    // Run from a directory without node_modules: core also looks for a backend package there.
     const { stdout } = await tsx(
       urlChild,
       ["memory:", "redis://127.0.0.1:1", `sqlite:${join(dir, "x.db")}`],
       {
-        cwd: repoRoot,
-        imports: [pathToFileURL(register).href],
+        cwd: dir,
+        imports: [unresolvable(dir, ["@dictstore/sqlite", "better-sqlite3"])],
       },
     );
     const [memory, redis, sqlite] = stdout
