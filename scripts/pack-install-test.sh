@@ -2,7 +2,8 @@
 # The pack-and-install test: packs every package with `pnpm pack`, installs the tarballs with npm
 # into a temporary project outside the workspace and uses them there as a user would (ESM and CJS
 # scripts over memory, SQLite and a private Redis; tsc with skipLibCheck false under nodenext and
-# bundler; `npx dictstore info`; publint and attw on every tarball). Needs the packages built.
+# bundler; `npx dictstore info`; README samples installed and run as their READMEs say; publint and
+# attw on every tarball). Needs the packages built.
 # Writes a vitest JSON report (default .test-results/pack-install.json) that the closing line counts.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -170,42 +170,50 @@ beforeAll(async () => {
     "@types/node": installedVersion("@types/node", repoRoot),
   };
   for (const [name, file] of tarballs) dependencies[name] = `file:${file}`;
-  await installProject(app, dependencies);
+  // The projects install at once: npm mostly waits on its cache and the disk.
+  const installs = [installProject(app, dependencies)];
   // The CLI alone, as `npm install @dictstore/cli` gives it: only what its own manifest pulls in.
   // (The other tarballs stand in for the registry through `overrides`; they are installed only if
   // something in the tree depends on them.)
   const overrides = Object.fromEntries([...tarballs].map(([name, file]) => [name, `file:${file}`]));
-  await installProject(
-    cliOnly,
-    {
-      "@dictstore/cli": `file:${tarballs.get("@dictstore/cli") as string}`,
-      "better-sqlite3": dependencies["better-sqlite3"] as string,
-    },
-    overrides,
+  installs.push(
+    installProject(
+      cliOnly,
+      {
+        "@dictstore/cli": `file:${tarballs.get("@dictstore/cli") as string}`,
+        "better-sqlite3": dependencies["better-sqlite3"] as string,
+      },
+      overrides,
+    ),
   );
 
   // The @dictstore/bullmq README's install line, as a BullMQ user types it.
-  await installProject(bullmqOnly, {
-    ...Object.fromEntries(
-      ["@dictstore/core", "@dictstore/workflow", "@dictstore/redis", "@dictstore/bullmq"].map((name) => [
-        name,
-        `file:${tarballs.get(name) as string}`,
-      ]),
-    ),
-    bullmq: installedVersion("bullmq", repoRoot),
-    ioredis: dependencies.ioredis as string,
-  });
-
-  await installProject(
-    sqliteUnbuilt,
-    {
-      "@dictstore/core": `file:${tarballs.get("@dictstore/core") as string}`,
-      "@dictstore/sqlite": `file:${tarballs.get("@dictstore/sqlite") as string}`,
-      "better-sqlite3": dependencies["better-sqlite3"] as string,
-    },
-    undefined,
-    { nativeBuild: false },
+  installs.push(
+    installProject(bullmqOnly, {
+      ...Object.fromEntries(
+        ["@dictstore/core", "@dictstore/workflow", "@dictstore/redis", "@dictstore/bullmq"].map((name) => [
+          name,
+          `file:${tarballs.get(name) as string}`,
+        ]),
+      ),
+      bullmq: installedVersion("bullmq", repoRoot),
+      ioredis: dependencies.ioredis as string,
+    }),
   );
+
+  installs.push(
+    installProject(
+      sqliteUnbuilt,
+      {
+        "@dictstore/core": `file:${tarballs.get("@dictstore/core") as string}`,
+        "@dictstore/sqlite": `file:${tarballs.get("@dictstore/sqlite") as string}`,
+        "better-sqlite3": dependencies["better-sqlite3"] as string,
+      },
+      undefined,
+      { nativeBuild: false },
+    ),
+  );
+  await Promise.all(installs);
 
   for (const file of ["esm.mjs", "cjs.cjs", "tsconfig.nodenext.json", "tsconfig.bundler.json"]) {
     copyFileSync(join(appSources, file), join(app, file));
