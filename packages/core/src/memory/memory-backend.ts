@@ -118,7 +118,9 @@ export const memoryBackend: BackendFactory<MemoryBackendOptions | undefined, tru
     setMany(store, entries, writeOptions) {
       const t = table(store);
       const fresh = new Set(entries.filter((e) => t.live(e.key) === undefined).map((e) => e.key));
-      if (!t.fits(fresh.size, writeOptions?.maxKeys)) throw limitError(writeOptions?.maxKeys ?? 0);
+      // Only new keys count: a batch that adds none passes even a limit the store already exceeds.
+      if (fresh.size > 0 && !t.fits(fresh.size, writeOptions?.maxKeys))
+        throw limitError(writeOptions?.maxKeys ?? 0);
       const version = bump(t);
       for (const e of entries) t.write(e.key, e.value, version, expiry(e.ttlMs));
       return version;

@@ -104,6 +104,25 @@ export function registerContractDataTests(env: SuiteEnv): void {
       },
     );
 
+    backendTest(
+      env,
+      "R-max-keys-no-new-key",
+      "a write that adds no key passes maxKeys even when the store already holds more (the limit was lowered)",
+      async (backend) => {
+        await backend.setMany("s", [
+          { key: "a", value: "1" },
+          { key: "b", value: "2" },
+          { key: "c", value: "3" },
+        ]);
+        await backend.setMany("s", [], { maxKeys: 2 });
+        await backend.setMany("s", [{ key: "a", value: "11" }], { maxKeys: 2 });
+        await backend.set("s", "b", "22", { maxKeys: 2 });
+        expect((await backend.getMany("s", ["a", "b", "c"])).map((e) => e?.value)).toEqual(["11", "22", "3"]);
+        await expectStoreError(() => backend.set("s", "d", "4", { maxKeys: 2 }), "LIMIT_EXCEEDED");
+        expect(await backend.count("s")).toBe(3);
+      },
+    );
+
     ttlBackendTest(
       env,
       "R-set-many",
