@@ -343,6 +343,28 @@ describe("the installed packages at run time", () => {
     expect(existsSync(file)).toBe(true);
   });
 
+  it("a store opened through require() is flushed, recognised and closed by the imported build (both builds share one store table)", async () => {
+    const script = [
+      'import { createRequire } from "node:module";',
+      'const cjs = createRequire(import.meta.url)("@dictstore/core");',
+      'const esm = await import("@dictstore/core");',
+      "const store = cjs.createStore();",
+      "store.visits = 1;",
+      "await esm.flush(store);",
+      "const known = esm.isStore(store);",
+      "await esm.close(store);",
+      "console.log(JSON.stringify({ distinct: cjs.createStore !== esm.createStore, known, closed: cjs.isStore(store) }));",
+    ].join("\n");
+    writeFileSync(join(app, "mixed-builds.mjs"), script);
+    const result = await run(process.execPath, ["mixed-builds.mjs"], {
+      cwd: app,
+      env: cleanEnv(),
+      timeoutMs: 30_000,
+    });
+    expectSuccess(result, "node mixed-builds.mjs");
+    expect(JSON.parse(result.stdout.trim())).toEqual({ distinct: true, known: true, closed: true });
+  });
+
   it("`npx dictstore info` works on the default backend with only @dictstore/cli installed", async () => {
     const cwd = join(cliOnly, "cli-cwd");
     mkdirSync(cwd, { recursive: true });

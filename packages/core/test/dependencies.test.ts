@@ -74,3 +74,10 @@ describe("@dictstore/core dependencies", () => {
     expect(strays).toEqual([]);
   });
 });
+
+describe("the version the code knows", () => {
+  it("CORE_VERSION equals package.json's version (it names the store table the ESM and CJS builds share)", async () => {
+    const { CORE_VERSION } = await import("../src/version.ts");
+    expect(CORE_VERSION).toBe((manifest as { version?: string }).version);
+  });
+});

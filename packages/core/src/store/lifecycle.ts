@@ -3,6 +3,7 @@ import { StoreError } from "../errors.ts";
 import { backendFromUrl, withEnvUrl } from "../url/backend-from-url.ts";
 import { lazyBackend } from "../url/lazy-backend.ts";
 import { parseStoreUrl } from "../url/parse-store-url.ts";
+import { CORE_VERSION } from "../version.ts";
 import { LocalView } from "../view/local-view.ts";
 import { createAsyncFacade } from "./async-store.ts";
 import { createDictProxy } from "./dict-proxy.ts";
@@ -33,7 +34,13 @@ interface StoreHandle {
 }
 
 // valtio-style: state lives beside the proxy, so the proxy itself exposes nothing but data and methods.
-const handles = new WeakMap<object, StoreHandle>();
+// One table per version of this package in the process, shared by its ESM and CommonJS builds: Node
+// loads both when a CommonJS package (a Node-RED node, a BullMQ worker file) and ESM code use core, and
+// a store opened through one must be flushed, refreshed and closed through the other.
+const HANDLES_KEY = Symbol.for(`@dictstore/core@${CORE_VERSION}:store-handles`);
+const shared = globalThis as { [HANDLES_KEY]?: WeakMap<object, StoreHandle> };
+shared[HANDLES_KEY] ??= new WeakMap<object, StoreHandle>();
+const handles: WeakMap<object, StoreHandle> = shared[HANDLES_KEY];
 
 function handleOf(store: unknown, action: string): StoreHandle {
   const handle = typeof store === "object" && store !== null ? handles.get(store) : undefined;
