@@ -1,20 +1,9 @@
 import type { CommitRequest, CommitResult, CommitWrite } from "@dictstore/core";
 import { changeSet, epoched, list, num } from "../replies.ts";
 import { defineScript } from "./script.ts";
+import type { WriteArgs } from "./write-args.ts";
 
-export interface CommitArgs {
-  readonly store: string;
-  /** The epoch the caller last saw, '' for none. */
-  readonly epoch: string;
-  /** May the script initialise a missing store. */
-  readonly init: boolean;
-  readonly request: CommitRequest;
-  /** The token as sent ('' for none or when idempotency is disabled). */
-  readonly token: string;
-  readonly tokenTtlMs: number;
-  readonly reclaimLimit: number;
-  readonly tombstoneLimit: number;
-}
+export type CommitArgs = WriteArgs<CommitRequest>;
 
 /** The ttl argument of a set: '' none, 'k' keep the current expiry, else milliseconds. */
 function ttlArg(write: Extract<CommitWrite, { type: "set" }>): string {
