@@ -186,13 +186,19 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
       store,
       "create",
       () => ({ ok: false, conflicts: [] }),
-      async (k, init, until) => {
+      (k, init, until) => {
         // A store whose directory entry another client deleted is invisible to fresh readers: a
-        // commit checks the entry as a refresh does (at most every directoryCheckMs), so it
-        // publishes the store again, or lands where fresh readers look (the store they see now).
-        if (!init && directoryCheckDue(k)) await directory.confirm(store, k, until);
-        const result = await runWrite(commitScript, store, k, init, request, token, until);
-        return result === MISSING ? MISSING : withOwnWrites(result, request);
+        // commit checks the entry beside it as a refresh does (at most every directoryCheckMs),
+        // so the store is published again, or, when the entry names another store now, the
+        // commit is made again there, where fresh readers look. Sent together, never one after
+        // the other: commits reach Redis in call order.
+        const confirmed = init || !directoryCheckDue(k) ? undefined : directory.confirm(store, k, until);
+        const written = runWrite(commitScript, store, k, init, request, token, until).then((result) =>
+          result === MISSING ? MISSING : withOwnWrites(result, request),
+        );
+        return confirmed === undefined
+          ? written
+          : Promise.all([written, confirmed]).then(([result]) => result);
       },
       until,
     );
