@@ -179,6 +179,14 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
     return reply.result;
   };
 
+  /** What changed since a version, from the checked script (`changes` asks the meta first). */
+  const changedSince = async (store: string, k: StoreKeys, seen: string, since: number, until: number) => {
+    const reply = await connection.run(changesScript, false, until, k.all, { store, epoch: seen, since });
+    if (reply === MISSING) return MISSING;
+    learn(k, reply.epoch);
+    return reply.result;
+  };
+
   /** The commit script, through the directory: creates the store when needed. */
   const commitOnce = (store: string, request: CommitRequest, until: number) => {
     const token = tokenArg(request.token);
@@ -421,40 +429,32 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
       );
       return version ?? 0;
     },
-    async changes(store, since): Promise<ChangeSet> {
+    changes(store, since): Promise<ChangeSet> {
       const absent = (): ChangeSet => ({ version: 0, entries: [], deleted: [], reset: since !== 0 });
-      try {
-        return await onStore<ChangeSet>(store, "read", absent, async (k, _init, until) => {
-          const seen = since === 0 ? "" : (epochs.get(k.meta) ?? "");
-          // The common answer, "nothing changed", costs one HMGET instead of a script. It needs no
-          // name check: a rename bumps the version and a drop deletes it, so a version equal to
-          // `since` under a stale id is impossible; any other answer goes through the checked script.
-          // The directory is checked beside it (at most every directoryCheckMs): an entry deleted
-          // by another client is published again, one that names another store now makes this
-          // view reload from that one.
-          const checkDirectory = directoryCheckDue(k);
-          const meta = connection.call(false, until, (client) => client.hmget(k.meta, "v", "o"));
-          const [current, epoch] = checkDirectory
-            ? (await Promise.all([meta, directory.confirm(store, k, until)]))[0]
-            : await meta;
-          if (current !== null && Number(current) === since && (seen === "" || epoch === seen)) {
-            return { version: since, entries: [], deleted: [], reset: false };
-          }
-          const reply = await connection.run(changesScript, false, until, k.all, {
-            store,
-            epoch: seen,
-            since,
-          });
-          if (reply === MISSING) return MISSING;
-          learn(k, reply.epoch);
-          return reply.result;
-        });
-      } catch (error) {
+      // Written as one promise chain: this is every refresh's path, and each await is a hop.
+      return onStore<ChangeSet>(store, "read", absent, (k, _init, until) => {
+        const seen = since === 0 ? "" : (epochs.get(k.meta) ?? "");
+        // The common answer, "nothing changed", costs one HMGET instead of a script. It needs no
+        // name check: a rename bumps the version and a drop deletes it, so a version equal to
+        // `since` under a stale id is impossible; any other answer goes through the checked script.
+        // The directory is checked beside it (at most every directoryCheckMs): an entry deleted
+        // by another client is published again, one that names another store now makes this
+        // view reload from that one.
+        const meta = connection.call(false, until, (client) => client.hmget(k.meta, "v", "o"));
+        const checked = directoryCheckDue(k)
+          ? Promise.all([meta, directory.confirm(store, k, until)]).then(([reply]) => reply)
+          : meta;
+        return checked.then(([current, epoch]) =>
+          current !== null && Number(current) === since && (seen === "" || epoch === seen)
+            ? { version: since, entries: [], deleted: [], reset: false }
+            : changedSince(store, k, seen, since, until),
+        );
+      }).catch((error: unknown) => {
         if (!(error instanceof EpochChangedError)) throw error;
         // Reset behind our back: the view reloads, and learns the new epoch from the load.
         forgetEpoch(store);
         return { version: 0, entries: [], deleted: [], reset: true };
-      }
+      });
     },
     async load(store, filter?: LoadFilter): Promise<StoreSnapshot> {
       const filtered = filter !== undefined && (filter.keys !== undefined || filter.prefixes !== undefined);
