@@ -49,8 +49,6 @@ export class Connection {
   private readonly detach: (() => void)[] = [];
   /** Calls in progress; while there are none, our client does not hold the event loop. */
   private busy = 0;
-  /** An idle check is scheduled (see letGo). */
-  private idleCheck = false;
 
   constructor(private readonly options: ResolvedOptions) {
     this.secret = options.password ?? passwordOf(options.url);
@@ -94,18 +92,7 @@ export class Connection {
   }
 
   private readonly letGo = (): void => {
-    // Unreferenced once idle through a whole turn of the event loop, not at once: a step's calls
-    // come one after another, and toggling the sockets at each would cost every call an extra
-    // spin of the loop.
-    if (--this.busy === 0 && !this.idleCheck) {
-      this.idleCheck = true;
-      setImmediate(this.unrefIfIdle);
-    }
-  };
-
-  private readonly unrefIfIdle = (): void => {
-    this.idleCheck = false;
-    if (this.busy === 0) this.applyRef();
+    if (--this.busy === 0) this.applyRef();
   };
 
   /** References our client's sockets and timers while calls run, unreferences them while idle. */
