@@ -56,11 +56,14 @@ export function withOwnWrites(result: CommitResult, request: CommitRequest): Com
   const { changes, version } = result;
   const last = new Map<string, CommitWrite>();
   for (const w of request.writes) last.set(w.key, w);
-  const listed = new Set(changes.entries.map((e) => e.key));
-  for (const key of changes.deleted) listed.add(key);
+  // Usually nothing else changed (the script's shortcut): no set of listed keys to build.
+  const listed =
+    changes.entries.length + changes.deleted.length === 0
+      ? undefined
+      : new Set([...changes.entries.map((e) => e.key), ...changes.deleted]);
   const entries = [...changes.entries];
   for (const [key, w] of last) {
-    if (w.type === "set" && ttlArg(w) === "" && !listed.has(key)) {
+    if (w.type === "set" && ttlArg(w) === "" && listed?.has(key) !== true) {
       entries.push({ key, value: w.value, version, expiresAt: null });
     }
   }
