@@ -78,12 +78,17 @@ local function load(state, key)
     state.known, state.present, state.expiry = true, ver ~= nil, expiry or false
   end
 end
-while pos <= #ARGV do
+local argc = #ARGV
+while pos <= argc do
   local op, key, value, ttl = ARGV[pos], ARGV[pos + 1], ARGV[pos + 2], ARGV[pos + 3]
   pos = pos + 4
   local state = final[key]
   if state == nil then
-    state = { loaded = false, known = false }
+    -- Every field named up front: a Lua table that grows field by field is rehashed each time.
+    state = {
+      loaded = false, known = false, was = false, present = false, expiry = false,
+      op = false, value = false, plain = false, touched = false,
+    }
     final[key] = state
     order[#order + 1] = key
   end
