@@ -179,6 +179,17 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
     return reply.result;
   };
 
+  /**
+   * The directory check beside a commit. Only a stale entry counts (the commit is then made again
+   * where fresh readers look); any other failure leaves the commit's result standing and the check
+   * due again on the next commit.
+   */
+  const confirmEntry = (store: string, k: StoreKeys, until: number) =>
+    directory.confirm(store, k, until).catch((error: unknown) => {
+      if (error instanceof StaleStoreError) throw error;
+      directoryChecked.delete(k.meta);
+    });
+
   /** What changed since a version, from the checked script (`changes` asks the meta first). */
   const changedSince = async (store: string, k: StoreKeys, seen: string, since: number, until: number) => {
     const reply = await connection.run(changesScript, false, until, k.all, { store, epoch: seen, since });
@@ -200,13 +211,15 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
         // so the store is published again, or, when the entry names another store now, the
         // commit is made again there, where fresh readers look. Sent together, never one after
         // the other: commits reach Redis in call order.
-        const confirmed = init || !directoryCheckDue(k) ? undefined : directory.confirm(store, k, until);
+        const confirmed = init || !directoryCheckDue(k) ? undefined : confirmEntry(store, k, until);
         const written = runWrite(commitScript, store, k, init, request, token, until).then((result) =>
           result === MISSING ? MISSING : withOwnWrites(result, request),
         );
-        return confirmed === undefined
-          ? written
-          : Promise.all([written, confirmed]).then(([result]) => result);
+        if (confirmed === undefined) return written;
+        // The commit's own outcome comes first (a timeout is UNKNOWN_OUTCOME, never the check's
+        // "unavailable"); a check that found the entry naming another store makes it run there.
+        confirmed.catch(() => undefined);
+        return written.then((result) => confirmed.then(() => result));
       },
       until,
     );

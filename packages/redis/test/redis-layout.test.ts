@@ -230,7 +230,7 @@ describe.each(targets)("redis layout on a $kind", ({ options, client }) => {
       maxKeys: 2,
       token: "tok-limit",
     };
-    const refused = await backend.commit("s", request).catch((error: unknown) => error);
+    const refused = await Promise.resolve(backend.commit("s", request)).catch((error: unknown) => error);
     expect(isStoreError(refused, "LIMIT_EXCEEDED")).toBe(true);
     expect(await client().exists(`${prefix}{s}:k:tok-limit`)).toBe(0);
     await backend.delete("s", "a");
