@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { type Backend, close, createAsyncStore, openStore } from "@dictstore/core";
@@ -19,6 +20,11 @@ import { redisGroup } from "../redis-group.ts";
  */
 
 const PREFIX = "bench-atomic:";
+/** The backend's one-call increment script, for the floor row. */
+const INCREMENT_FAST_LUA = readFileSync(
+  new URL("../../packages/redis/src/scripts/increment-fast.lua", import.meta.url),
+  "utf8",
+);
 const redis = redisGroup("atomic-redis", {
   // Each case runs in its own process: print the floor once, with the first case.
   afterStart: async (server) => {
@@ -220,6 +226,39 @@ export const cases: BenchCase[] = [
         name: `inc-${randomUUID()}`,
       });
       return { op: () => store.increment("n") };
+    },
+  ),
+  incrementCase(
+    "the increment script alone: EVALSHA of increment-fast.lua on a bare ioredis client (the floor of this design)",
+    undefined,
+    async (backend) => {
+      // A real store, made by the backend; then its one-call script, sent by hand with a fresh token
+      // each time, as the backend sends it: what is left is the script's own cost, without our JS.
+      const name = `inc-${randomUUID()}`;
+      await createAsyncStore<{ n: number }>({ backend, name }).increment("n");
+      const client = new Redis(url());
+      client.defineCommand("incrementFast", { lua: INCREMENT_FAST_LUA, numberOfKeys: 7 });
+      const base = `${PREFIX}{${name}}:`;
+      const keys = ["s", "v", "c", "d", "e", "i"].map((suffix) => `${base}${suffix}`);
+      const send = client as unknown as Record<string, (...args: (string | number)[]) => Promise<unknown>>;
+      return {
+        op: () => {
+          const token = randomUUID();
+          return send.incrementFast?.(
+            ...keys,
+            `${base}k:${token}`,
+            name,
+            "",
+            token,
+            600_000,
+            "n",
+            1,
+            "",
+            "",
+          ) as Promise<unknown>;
+        },
+        release: async () => client.disconnect(),
+      };
     },
   ),
   incrementCase("await view.increment (openStore: a local view)", 1.3, async (backend) => {

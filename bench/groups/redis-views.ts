@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
   close,
   createAsyncStore,
@@ -112,6 +113,42 @@ function commitCase(count: number, name: string): BenchCase {
   };
 }
 
+/**
+ * P8 context: the Redis writes of a commit of `count` keys (the version bump, the values, the key
+ * versions, the idempotency record) sent as plain commands in one MULTI, with no script and no
+ * client layers: the floor of a commit in this layout.
+ */
+function commitFloorCase(count: number): BenchCase {
+  return {
+    target: "P8",
+    name: `floor: a ${count}-key commit's writes as plain commands in one MULTI (HINCRBY, HSET, ZADD, SET), no script`,
+    baselineName: "one await ioredis SET",
+    async: true,
+    async setup() {
+      const { raw, teardown } = rawClient(() => undefined);
+      const base = `p8-floor-${count}:{x}:`;
+      const keys = Array.from({ length: count }, (_, i) => `k${i}`);
+      let round = 0;
+      return {
+        measured: () => {
+          round++;
+          const values = keys.flatMap((key) => [key, String(round)]);
+          const versions = keys.flatMap((key) => [round, key]);
+          return raw
+            .multi()
+            .hincrby(`${base}s`, "v", 1)
+            .hset(`${base}v`, ...values)
+            .zadd(`${base}c`, ...versions)
+            .set(`${base}k:${randomUUID()}`, `k${round}`, "PX", 600_000)
+            .exec();
+        },
+        baseline: () => raw.set("p8-raw", "1"),
+        teardown,
+      };
+    },
+  };
+}
+
 const READS = Array.from({ length: 10 }, (_, i) => `read:${i}`);
 const WRITES = Array.from({ length: 5 }, (_, i) => `write:${i}`);
 
@@ -205,7 +242,9 @@ export const cases: BenchCase[] = [
     },
   },
   commitCase(100, "p8"),
+  commitFloorCase(100),
   commitCase(10, "p8-10"),
+  commitFloorCase(10),
   {
     target: "P9",
     name: "step: refresh + 10 reads + 5 writes + flush (view)",

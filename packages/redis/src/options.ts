@@ -38,9 +38,9 @@ export interface RedisBackendOptions {
   /** How long the result of an idempotent commit is kept, so a retried commit is answered from it. @default 600000 */
   idempotencyTtlMs?: number;
   /**
-   * How often (at most) a view's refresh checks that the directory still names its store: an entry
-   * deleted by another client is published again, one naming another store makes the view reload.
-   * 0 checks on every refresh. @default 1000
+   * How often (at most) a refresh or a commit checks that the directory still names its store: an
+   * entry deleted by another client is published again, one naming another store makes a view
+   * reload and a commit land in that store. 0 checks on every refresh and commit. @default 1000
    */
   directoryCheckMs?: number;
   /**

@@ -14,6 +14,7 @@ import {
   type ListOptions,
   type LoadFilter,
   type StoreSnapshot,
+  TOMBSTONE_LIMIT,
   type WriteOptions,
 } from "@dictstore/core";
 import { Connection } from "./connection.ts";
@@ -29,18 +30,17 @@ import { commitScript, withOwnWrites } from "./scripts/commit.ts";
 import { countScript } from "./scripts/count.ts";
 import { deleteScript } from "./scripts/delete.ts";
 import { incrementScript } from "./scripts/increment.ts";
-import { HAND_OVER, incrementFastScript } from "./scripts/increment-fast.ts";
+import { fastIncrementResult, HAND_OVER, incrementFastScript } from "./scripts/increment-fast.ts";
 import { listScript } from "./scripts/list.ts";
 import { loadScript } from "./scripts/load.ts";
 import { readScript } from "./scripts/read.ts";
 import type { Script } from "./scripts/script.ts";
 import { NOT_HANDLED, setScript } from "./scripts/set.ts";
 import { setTtlScript } from "./scripts/set-ttl.ts";
+import type { WriteArgs } from "./scripts/write-args.ts";
 
 /** Expired keys reclaimed per write, at most (keeps every script O(batch)). */
 const RECLAIM_BATCH = 100;
-/** Deletions remembered for `changes`; older ones make `changes` answer `reset`. */
-const TOMBSTONE_LIMIT = 10_000;
 
 /** The cursor of a listing page: the last key listed, after this mark. */
 const CURSOR_MARK = ">";
@@ -87,6 +87,13 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
   const directoryChecked = new Map<string, number>();
   const learn = (keys: StoreKeys, epoch: string) => {
     if (epoch !== "") epochs.set(keys.meta, epoch);
+  };
+  /** True (and noted) when the directory entry of a store is due for a check (see `directoryCheckMs`). */
+  const directoryCheckDue = (keys: StoreKeys) => {
+    const now = Date.now();
+    if (now - (directoryChecked.get(keys.meta) ?? 0) < options.directoryCheckMs) return false;
+    directoryChecked.set(keys.meta, now);
+    return true;
   };
 
   const onStore = <T>(
@@ -140,6 +147,57 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
       `Store "${store}" was reset behind this view's back (the server lost or another client deleted its data, or the store was re-created); nothing was written. Refresh the view (or open the store again) to see what the server holds now.`,
     );
 
+  /** The epoch a view's write sends: the one last synced, '' outside a view (no check). */
+  const epochSeen = (keys: StoreKeys, since: number | undefined) =>
+    since === undefined ? "" : (epochs.get(keys.meta) ?? "");
+
+  /**
+   * Runs the commit script or the full increment script, which take the same arguments, and learns
+   * the epoch a view's write brings back.
+   */
+  const runWrite = async <TRequest extends { readonly since?: number }, T>(
+    script: Script<WriteArgs<TRequest>, Epoched<T> | typeof MISSING>,
+    store: string,
+    k: StoreKeys,
+    init: boolean,
+    request: TRequest,
+    token: string,
+    until: number,
+  ): Promise<T | typeof MISSING> => {
+    const reply = await connection.run(script, true, until, [...k.all, k.token(token)], {
+      store,
+      epoch: epochSeen(k, request.since),
+      init,
+      request,
+      token,
+      tokenTtlMs: options.idempotencyTtlMs,
+      reclaimLimit: RECLAIM_BATCH,
+      tombstoneLimit: TOMBSTONE_LIMIT,
+    });
+    if (reply === MISSING) return MISSING;
+    if (request.since !== undefined) learn(k, reply.epoch);
+    return reply.result;
+  };
+
+  /**
+   * The directory check beside a commit. Only a stale entry counts (the commit is then made again
+   * where fresh readers look); any other failure leaves the commit's result standing and the check
+   * due again on the next commit.
+   */
+  const confirmEntry = (store: string, k: StoreKeys, until: number) =>
+    directory.confirm(store, k, until).catch((error: unknown) => {
+      if (error instanceof StaleStoreError) throw error;
+      directoryChecked.delete(k.meta);
+    });
+
+  /** What changed since a version, from the checked script (`changes` asks the meta first). */
+  const changedSince = async (store: string, k: StoreKeys, seen: string, since: number, until: number) => {
+    const reply = await connection.run(changesScript, false, until, k.all, { store, epoch: seen, since });
+    if (reply === MISSING) return MISSING;
+    learn(k, reply.epoch);
+    return reply.result;
+  };
+
   /** The commit script, through the directory: creates the store when needed. */
   const commitOnce = (store: string, request: CommitRequest, until: number) => {
     const token = tokenArg(request.token);
@@ -147,35 +205,26 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
       store,
       "create",
       () => ({ ok: false, conflicts: [] }),
-      async (k, init, until) => {
-        const reply = await connection.run(commitScript, true, until, [...k.all, k.token(token)], {
-          store,
-          epoch: request.since === undefined ? "" : (epochs.get(k.meta) ?? ""),
-          init,
-          request,
-          token,
-          tokenTtlMs: options.idempotencyTtlMs,
-          reclaimLimit: RECLAIM_BATCH,
-          tombstoneLimit: TOMBSTONE_LIMIT,
-        });
-        if (reply === MISSING) return MISSING;
-        if (request.since !== undefined) learn(k, reply.epoch);
-        return withOwnWrites(reply.result, request);
+      (k, init, until) => {
+        // A store whose directory entry another client deleted is invisible to fresh readers: a
+        // commit checks the entry beside it as a refresh does (at most every directoryCheckMs),
+        // so the store is published again, or, when the entry names another store now, the
+        // commit is made again there, where fresh readers look. Sent together, never one after
+        // the other: commits reach Redis in call order.
+        const confirmed = init || !directoryCheckDue(k) ? undefined : confirmEntry(store, k, until);
+        const written = runWrite(commitScript, store, k, init, request, token, until).then((result) =>
+          result === MISSING ? MISSING : withOwnWrites(result, request),
+        );
+        if (confirmed === undefined) return written;
+        // The commit's own outcome comes first (a timeout is UNKNOWN_OUTCOME, never the check's
+        // "unavailable"); a check that found the entry naming another store makes it run there.
+        confirmed.catch(() => undefined);
+        return written.then((result) => confirmed.then(() => result));
       },
       until,
     );
   };
 
-  /** Turns a refused epoch into the typed refusal, forgetting the epoch (the next sync learns the new one). */
-  const refuseOnReset = async <T>(store: string, run: () => Promise<T>): Promise<T> => {
-    try {
-      return await run();
-    } catch (error) {
-      if (!(error instanceof EpochChangedError)) throw error;
-      forgetEpoch(store);
-      throw resetError(store);
-    }
-  };
   const forgetEpoch = (store: string) => {
     const id = directory.cachedId(store);
     if (id !== undefined) epochs.delete(layout.store(id).meta);
@@ -184,22 +233,40 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
   /**
    * Sends a write that carries an idempotency token. The script answers a repeat from the first
    * result, so a reply lost to a broken connection is sent again until the deadline; when no
-   * answer comes by then, the outcome is unknown: `UNKNOWN_OUTCOME`, never a guess.
+   * answer comes by then, the outcome is unknown: `UNKNOWN_OUTCOME`, never a guess. A store reset
+   * behind a view's back (a refused epoch) becomes the typed refusal, and its epoch is forgotten
+   * (the next sync learns the new one). The first attempt goes out without an extra promise hop:
+   * this is the path of every commit and increment.
    */
-  const sendIdempotent = async <T>(
+  const sendWrite = <T>(
+    store: string,
     token: string | undefined,
     until: number,
     send: (repeat: boolean) => Promise<T>,
-  ) => {
+  ): Promise<T> => send(false).catch((error: unknown) => resendAfter(error, store, token, until, send));
+
+  const resendAfter = async <T>(
+    first: unknown,
+    store: string,
+    token: string | undefined,
+    until: number,
+    send: (repeat: boolean) => Promise<T>,
+  ): Promise<T> => {
+    let error = first;
     let unknown: Error | undefined;
-    for (let repeat = false; ; repeat = true) {
+    for (;;) {
+      if (error instanceof EpochChangedError) {
+        forgetEpoch(store);
+        throw resetError(store);
+      }
+      if (token === undefined) throw error;
+      if (isUnknownOutcome(error)) unknown = error as Error;
+      if (unknown === undefined || Date.now() + 100 >= until) throw unknown ?? error;
+      await sleep(50);
       try {
-        return await send(repeat);
-      } catch (error) {
-        if (token === undefined) throw error;
-        if (isUnknownOutcome(error)) unknown = error as Error;
-        if (unknown === undefined || Date.now() + 100 >= until) throw unknown ?? error;
-        await sleep(50);
+        return await send(true);
+      } catch (again) {
+        error = again;
       }
     }
   };
@@ -375,42 +442,32 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
       );
       return version ?? 0;
     },
-    async changes(store, since): Promise<ChangeSet> {
+    changes(store, since): Promise<ChangeSet> {
       const absent = (): ChangeSet => ({ version: 0, entries: [], deleted: [], reset: since !== 0 });
-      try {
-        return await onStore<ChangeSet>(store, "read", absent, async (k, _init, until) => {
-          const seen = since === 0 ? "" : (epochs.get(k.meta) ?? "");
-          // The common answer, "nothing changed", costs one HMGET instead of a script. It needs no
-          // name check: a rename bumps the version and a drop deletes it, so a version equal to
-          // `since` under a stale id is impossible; any other answer goes through the checked script.
-          // The directory is checked beside it (at most every directoryCheckMs): an entry deleted
-          // by another client is published again, one that names another store now makes this
-          // view reload from that one.
-          const now = Date.now();
-          const checkDirectory = now - (directoryChecked.get(k.meta) ?? 0) >= options.directoryCheckMs;
-          if (checkDirectory) directoryChecked.set(k.meta, now);
-          const meta = connection.call(false, until, (client) => client.hmget(k.meta, "v", "o"));
-          const [current, epoch] = checkDirectory
-            ? (await Promise.all([meta, directory.confirm(store, k, until)]))[0]
-            : await meta;
-          if (current !== null && Number(current) === since && (seen === "" || epoch === seen)) {
-            return { version: since, entries: [], deleted: [], reset: false };
-          }
-          const reply = await connection.run(changesScript, false, until, k.all, {
-            store,
-            epoch: seen,
-            since,
-          });
-          if (reply === MISSING) return MISSING;
-          learn(k, reply.epoch);
-          return reply.result;
-        });
-      } catch (error) {
+      // Written as one promise chain: this is every refresh's path, and each await is a hop.
+      return onStore<ChangeSet>(store, "read", absent, (k, _init, until) => {
+        const seen = since === 0 ? "" : (epochs.get(k.meta) ?? "");
+        // The common answer, "nothing changed", costs one HMGET instead of a script. It needs no
+        // name check: a rename bumps the version and a drop deletes it, so a version equal to
+        // `since` under a stale id is impossible; any other answer goes through the checked script.
+        // The directory is checked beside it (at most every directoryCheckMs): an entry deleted
+        // by another client is published again, one that names another store now makes this
+        // view reload from that one.
+        const meta = connection.call(false, until, (client) => client.hmget(k.meta, "v", "o"));
+        const checked = directoryCheckDue(k)
+          ? Promise.all([meta, directory.confirm(store, k, until)]).then(([reply]) => reply)
+          : meta;
+        return checked.then(([current, epoch]) =>
+          current !== null && Number(current) === since && (seen === "" || epoch === seen)
+            ? { version: since, entries: [], deleted: [], reset: false }
+            : changedSince(store, k, seen, since, until),
+        );
+      }).catch((error: unknown) => {
         if (!(error instanceof EpochChangedError)) throw error;
         // Reset behind our back: the view reloads, and learns the new epoch from the load.
         forgetEpoch(store);
         return { version: 0, entries: [], deleted: [], reset: true };
-      }
+      });
     },
     async load(store, filter?: LoadFilter): Promise<StoreSnapshot> {
       const filtered = filter !== undefined && (filter.keys !== undefined || filter.prefixes !== undefined);
@@ -434,51 +491,36 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
     },
     async commit(store, request: CommitRequest): Promise<CommitResult> {
       const until = deadline();
-      return refuseOnReset(store, () =>
-        sendIdempotent(request.token, until, () => commitOnce(store, request, until)),
-      );
+      return sendWrite(store, request.token, until, () => commitOnce(store, request, until));
     },
     async increment(store, request: IncrementRequest): Promise<IncrementResult> {
       const until = deadline();
       const token = tokenArg(request.token);
       // The full script: it creates the store, reclaims expired keys, answers a repeat from its
       // token and brings back changes.
-      const full = async (k: StoreKeys, init: boolean, until: number) => {
-        const reply = await connection.run(incrementScript, true, until, [...k.all, k.token(token)], {
-          store,
-          epoch: request.since === undefined ? "" : (epochs.get(k.meta) ?? ""),
-          init,
-          request,
-          token,
-          tokenTtlMs: options.idempotencyTtlMs,
-          reclaimLimit: RECLAIM_BATCH,
-        });
-        if (reply === MISSING) return MISSING;
-        if (request.since !== undefined) learn(k, reply.epoch);
-        return reply.result;
-      };
-      // The lean script for the common case; it hands anything else to the full one.
-      const fast = async (k: StoreKeys, init: boolean, until: number) => {
-        const reply = await connection.run(incrementFastScript, true, until, [...k.all, k.token(token)], {
-          store,
-          key: request.key,
-          by: request.by,
-          maxKeys: request.maxKeys,
-          token,
-          tokenTtlMs: options.idempotencyTtlMs,
-        });
-        return reply === HAND_OVER ? full(k, init, until) : reply;
-      };
-      return refuseOnReset(store, () =>
-        sendIdempotent(request.token, until, (repeat) =>
-          onStore<IncrementResult>(
+      const full = (k: StoreKeys, init: boolean, until: number) =>
+        runWrite(incrementScript, store, k, init, request, token, until);
+      // The lean script for the common case; it hands anything else to the full one. A view's
+      // increment takes it too when nobody else wrote since the view's version.
+      const fast = (k: StoreKeys, init: boolean, until: number) =>
+        connection
+          .run(incrementFastScript, true, until, [...k.all, k.token(token)], {
             store,
-            "create",
-            () => ({ ok: false }),
-            repeat || request.since !== undefined ? full : fast,
-            until,
-          ),
-        ),
+            key: request.key,
+            by: request.by,
+            maxKeys: request.maxKeys,
+            token,
+            tokenTtlMs: options.idempotencyTtlMs,
+            since: request.since,
+            epoch: epochSeen(k, request.since),
+          })
+          .then((reply) =>
+            reply === HAND_OVER
+              ? full(k, init, until)
+              : fastIncrementResult(request.key, request.since, reply),
+          );
+      return sendWrite(store, request.token, until, (repeat) =>
+        onStore<IncrementResult>(store, "create", () => ({ ok: false }), repeat ? full : fast, until),
       );
     },
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type Backend, createAsyncStore, isStoreError, openStore, refresh } from "@dictstore/core";
+import { type Backend, createAsyncStore, flush, isStoreError, openStore, refresh } from "@dictstore/core";
 import { redisBackend } from "@dictstore/redis";
 import { type RedisCluster, type RedisServer, startRedisCluster, startRedisServer } from "@dictstore/testing";
 import { Cluster, Redis } from "ioredis";
@@ -264,31 +264,56 @@ describe.each(targets)("a store reset behind a view's back on a $kind", ({ optio
     expect(String((failure as Error).message)).not.toMatch(/attempt to|script|lua/i);
   });
 
-  it("the store directory deleted by another client: a view's refresh publishes its store again, so fresh readers see its writes", async () => {
+  /**
+   * A view of a renamed store (it keeps its first id, so a fresh reader could not find it again by
+   * its name alone), fresh readers of that name, and the deletion of the directory by another client.
+   */
+  const renamedStore = async () => {
     const prefix = `reset:${randomUUID()}:`;
     const backend = fresh(prefix);
-    // A renamed store keeps its first id: a fresh reader could not find it again by its name alone.
     await backend.set("first", "k", "1");
     await backend.renameStore("first", "renamed");
-    const view = await openStore({ backend, name: "renamed" });
+    return {
+      view: await openStore({ backend, name: "renamed" }),
+      reader: () => createAsyncStore({ backend: fresh(prefix), name: "renamed" }),
+      deleteDirectory: () => client().del(`${prefix}stores`),
+    };
+  };
+
+  it("the store directory deleted by another client: a view's refresh publishes its store again, so fresh readers see its writes", async () => {
+    const { view, reader, deleteDirectory } = await renamedStore();
     view.set("written", 2);
     await refresh(view);
-    await client().del(`${prefix}stores`);
+    await deleteDirectory();
     await refresh(view);
-    const reader = createAsyncStore({ backend: fresh(prefix), name: "renamed" });
-    expect(await reader.get("written")).toBe(2);
-    expect(await reader.get("k")).toBe(1);
+    expect(await reader().get("written")).toBe(2);
+    expect(await reader().get("k")).toBe(1);
+  });
+
+  it("the store directory deleted by another client: a view's next commit publishes its store again, so fresh readers see its writes", async () => {
+    const { view, reader, deleteDirectory } = await renamedStore();
+    await deleteDirectory();
+    view.set("written", 2);
+    await flush(view);
+    expect(await reader().get("written")).toBe(2);
+    expect(await reader().get("k")).toBe(1);
+  });
+
+  it("the directory re-created for another store by a fresh reader: a view's next commit lands where fresh readers see it", async () => {
+    const { view, reader, deleteDirectory } = await renamedStore();
+    await deleteDirectory();
+    await reader().set("other", 3);
+    view.set("mine", 4);
+    await flush(view);
+    expect(await reader().get("mine")).toBe(4);
+    expect(view.get("other")).toBe(3);
+    expect(view.has("k")).toBe(false);
   });
 
   it("the directory re-created for another store by a fresh reader: a view's refresh moves to what fresh readers see", async () => {
-    const prefix = `reset:${randomUUID()}:`;
-    const backend = fresh(prefix);
-    await backend.set("first", "k", "1");
-    await backend.renameStore("first", "renamed");
-    const view = await openStore({ backend, name: "renamed" });
-    await client().del(`${prefix}stores`);
-    const reader = createAsyncStore({ backend: fresh(prefix), name: "renamed" });
-    await reader.set("other", 3);
+    const { view, reader, deleteDirectory } = await renamedStore();
+    await deleteDirectory();
+    await reader().set("other", 3);
     await refresh(view);
     expect(view.has("k")).toBe(false);
     expect(view.get("other")).toBe(3);

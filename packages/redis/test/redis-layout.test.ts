@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type Backend, createAsyncStore, isStoreError } from "@dictstore/core";
+import { type Backend, close, createAsyncStore, flush, isStoreError, openStore } from "@dictstore/core";
 import { redisBackend } from "@dictstore/redis";
 import { type RedisCluster, type RedisServer, startRedisCluster, startRedisServer } from "@dictstore/testing";
 import { Cluster, Redis } from "ioredis";
@@ -197,6 +197,45 @@ describe.each(targets)("redis layout on a $kind", ({ options, client }) => {
     const ttl = await client().pttl(`${prefix}{s}:k:tok-1`);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(600_000);
+  });
+
+  it("a view's increment keeps the key's TTL in the view, and brings back what others wrote since", async () => {
+    const prefix = `lay:${randomUUID()}:`;
+    const view = await openStore<Record<string, number>>({ backend: fresh(prefix), name: "s" });
+    view.set("n", 1, { ttl: 60 });
+    await flush(view);
+    // Nobody else wrote: the one-call script answers, and the view learns the kept expiry from it.
+    expect(await view.increment("n")).toBe(2);
+    expect(view.getTtl("n")).toBeGreaterThan(50);
+    const other = createAsyncStore<Record<string, number>>({ backend: fresh(prefix), name: "s" });
+    await other.set("o", 7);
+    // Another client wrote since: the full script answers, with that write.
+    expect(await view.increment("n")).toBe(3);
+    expect(view.get("o")).toBe(7);
+    expect(view.getTtl("n")).toBeGreaterThan(50);
+    expect(await other.get("n")).toBe(3);
+    await close(view);
+  });
+
+  it("a commit refused for its key limit keeps no idempotency record: sent again once there is room, it applies", async () => {
+    const prefix = `lay:${randomUUID()}:`;
+    const backend = fresh(prefix);
+    await backend.setMany("s", [
+      { key: "a", value: "1" },
+      { key: "b", value: "2" },
+    ]);
+    const request = {
+      checks: [],
+      writes: [{ type: "set" as const, key: "c", value: "3" }],
+      maxKeys: 2,
+      token: "tok-limit",
+    };
+    const refused = await Promise.resolve(backend.commit("s", request)).catch((error: unknown) => error);
+    expect(isStoreError(refused, "LIMIT_EXCEEDED")).toBe(true);
+    expect(await client().exists(`${prefix}{s}:k:tok-limit`)).toBe(0);
+    await backend.delete("s", "a");
+    expect((await backend.commit("s", request)).ok).toBe(true);
+    expect(await backend.get("s", "c")).toMatchObject({ value: "3" });
   });
 
   it("a page larger than 1,000 keys lists live keys with their versions, expired ones left out", async () => {

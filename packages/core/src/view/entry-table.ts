@@ -7,6 +7,9 @@ interface Cursor {
   expiresAt: number | null;
 }
 
+/** The slot arrays of a table that never held a key (never written: `set` grows them first). */
+const NO_SLOTS = new Float64Array(0);
+
 /**
  * The entries of a local view, without an object per key: a Map from key to slot number, and the
  * values, versions and expiries in arrays indexed by slot (typed arrays for the numbers). A view
@@ -16,9 +19,11 @@ interface Cursor {
 export class EntryTable {
   private readonly slots = new Map<string, number>();
   private values: (string | undefined)[] = [];
-  private versions = new Float64Array(64);
+  // Allocated on the first set: a view reopened over a parked table, or parked, never fills the
+  // table it started with, and typed arrays are costly to allocate.
+  private versions = NO_SLOTS;
   /** Absolute expiry in epoch ms; NaN when the key never expires. */
-  private expiries = new Float64Array(64);
+  private expiries = NO_SLOTS;
   private readonly free: number[] = [];
   private readonly cursor: Cursor = { value: "", version: 0, expiresAt: null };
 
@@ -110,7 +115,7 @@ export class EntryTable {
   }
 
   private grow(): void {
-    const size = this.versions.length * 2;
+    const size = Math.max(64, this.versions.length * 2);
     const versions = new Float64Array(size);
     versions.set(this.versions);
     this.versions = versions;

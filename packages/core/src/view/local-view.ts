@@ -103,7 +103,9 @@ export class LocalView implements DictSource, ExitGuarded {
       this.entries = parked.entries;
       this.version = parked.version;
       // A reset (history gone, store dropped or renamed) makes apply() load everything.
-      await this.apply(await this.core.backend.changes(this.core.name, this.version));
+      const changes = await this.core.backend.changes(this.core.name, this.version);
+      if (changes.reset) await this.apply(changes);
+      else this.applyChanges(changes);
       return;
     }
     const snapshot = await this.core.backend.load(this.core.name, this.filter);
@@ -149,11 +151,17 @@ export class LocalView implements DictSource, ExitGuarded {
 
   /** Flushes, then brings the view up to date: one round trip when nothing changed. */
   async refresh(): Promise<void> {
-    const before = this.syncs;
-    await this.flush();
-    if (this.syncs !== before) return; // a commit brought the changes back already
+    if (this.inFlight === null && !this.hasBuffered()) {
+      // Nothing to commit (the common case): straight to the one round trip, no flush to wait for.
+      this.failure = null;
+    } else {
+      const before = this.syncs;
+      await this.flush();
+      if (this.syncs !== before) return; // a commit brought the changes back already
+    }
     const changes = await this.core.backend.changes(this.core.name, this.version);
-    await this.apply(changes);
+    if (changes.reset) await this.apply(changes);
+    else this.applyChanges(changes);
   }
 
   // --- exit ---
@@ -369,16 +377,24 @@ export class LocalView implements DictSource, ExitGuarded {
         `[@dictstore/core] [${this.core.backend.name}] An unconditional commit was refused.`,
       );
     }
-    if (result.changes !== undefined) await this.apply(result.changes);
-    else this.version = Math.max(this.version, result.version);
+    const changes = result.changes;
+    if (changes === undefined) this.version = Math.max(this.version, result.version);
+    else if (changes.reset) await this.apply(changes);
+    else this.applyChanges(changes);
   }
 
   private async apply(changes: ChangeSet): Promise<void> {
-    this.syncs++;
     if (changes.reset) {
+      this.syncs++;
       await this.load();
       return;
     }
+    this.applyChanges(changes);
+  }
+
+  /** Applies a change set that is not a reset (no load needed: synchronous). */
+  private applyChanges(changes: ChangeSet): void {
+    this.syncs++;
     const buffered = this.buffered.writes;
     // Replies can arrive out of order (a refresh sent before a commit that returns first): never let
     // an older answer overwrite what a newer one brought.

@@ -12,8 +12,10 @@ local init, token, since_text = ARGV[3], ARGV[5], ARGV[7]
 local max_keys = tonumber(ARGV[4])
 local TOKEN = KEYS[7]
 
--- An idempotent commit that already ran is answered from its first result, before anything else.
-if token ~= '' then
+local check_count = tonumber(ARGV[10])
+
+-- An idempotent commit that already ran is answered from its first result.
+local function replay()
   local earlier = redis.call('GET', TOKEN)
   if earlier then
     if string.sub(earlier, 1, 1) == 'c' then return { 1, '', 'c', cjson.decode(string.sub(earlier, 2)) } end
@@ -27,11 +29,27 @@ if token ~= '' then
   end
 end
 
+-- A commit with checks looks for its earlier result before anything else. One without checks
+-- (a view's writes, plain writes) cannot be refused, so it claims its token with one SET NX once
+-- the store is open: a claim that fails is a repeat.
+if token ~= '' and check_count > 0 then
+  local reply = replay()
+  if reply then return reply end
+end
+
 if not open(init) then return { 0 } end
+local claimed = false
+if token ~= '' and check_count == 0 then
+  local predicted = 'k' .. string.format('%.0f', META.version + 1)
+  if not redis.call('SET', TOKEN, predicted, 'NX', 'PX', ARGV[6]) then
+    return replay() or fail('DSTOKEN')
+  end
+  claimed = true
+end
 
 local pos = 11
 local conflicts = {}
-for _ = 1, tonumber(ARGV[10]) do
+for _ = 1, check_count do
   local key, expected = ARGV[pos], ARGV[pos + 1]
   pos = pos + 2
   local ver = live(key)
@@ -60,12 +78,17 @@ local function load(state, key)
     state.known, state.present, state.expiry = true, ver ~= nil, expiry or false
   end
 end
-while pos <= #ARGV do
+local argc = #ARGV
+while pos <= argc do
   local op, key, value, ttl = ARGV[pos], ARGV[pos + 1], ARGV[pos + 2], ARGV[pos + 3]
   pos = pos + 4
   local state = final[key]
   if state == nil then
-    state = { loaded = false, known = false }
+    -- Every field named up front: a Lua table that grows field by field is rehashed each time.
+    state = {
+      loaded = false, known = false, was = false, present = false, expiry = false,
+      op = false, value = false, plain = false, touched = false,
+    }
     final[key] = state
     order[#order + 1] = key
   end
@@ -104,7 +127,11 @@ if max_keys then
       for _, key in ipairs(unknown) do
         if not live(key) then added = added + 1 end
       end
-      if added > 0 and count + added > max_keys then fail('DSLIMIT') end
+      if added > 0 and count + added > max_keys then
+        -- Nothing was written: a claimed token must not answer a retry as if it had been.
+        if claimed then redis.call('DEL', TOKEN) end
+        fail('DSLIMIT')
+      end
     end
   end
 end
@@ -161,11 +188,17 @@ if earliest ~= META.earliest then
 end
 bury(next_version, tombs, tonumber(ARGV[9]))
 
-if token ~= '' then
+if token ~= '' and not claimed then
   redis.call('SET', TOKEN, 'k' .. string.format('%.0f', next_version), 'PX', ARGV[6])
 end
 local reply = { 1, META.epoch, 'k', next_version }
 if since_text ~= '' then
-  reply[5] = changes(since_text, next_version, tonumber(redis.call('HGET', S, F_FLOOR)), own)
+  if tonumber(since_text) == META.version then
+    -- Nobody wrote since the caller's version: the only changes are this commit's own (the
+    -- deletions, and the writes the caller cannot know). No range to read.
+    reply[5] = { 0, next_version, own, tombs }
+  else
+    reply[5] = changes(since_text, next_version, META.floor, own)
+  end
 end
 return reply

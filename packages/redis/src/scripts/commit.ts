@@ -1,20 +1,9 @@
 import type { CommitRequest, CommitResult, CommitWrite } from "@dictstore/core";
 import { changeSet, epoched, list, num } from "../replies.ts";
 import { defineScript } from "./script.ts";
+import type { WriteArgs } from "./write-args.ts";
 
-export interface CommitArgs {
-  readonly store: string;
-  /** The epoch the caller last saw, '' for none. */
-  readonly epoch: string;
-  /** May the script initialise a missing store. */
-  readonly init: boolean;
-  readonly request: CommitRequest;
-  /** The token as sent ('' for none or when idempotency is disabled). */
-  readonly token: string;
-  readonly tokenTtlMs: number;
-  readonly reclaimLimit: number;
-  readonly tombstoneLimit: number;
-}
+export type CommitArgs = WriteArgs<CommitRequest>;
 
 /** The ttl argument of a set: '' none, 'k' keep the current expiry, else milliseconds. */
 function ttlArg(write: Extract<CommitWrite, { type: "set" }>): string {
@@ -67,11 +56,14 @@ export function withOwnWrites(result: CommitResult, request: CommitRequest): Com
   const { changes, version } = result;
   const last = new Map<string, CommitWrite>();
   for (const w of request.writes) last.set(w.key, w);
-  const listed = new Set(changes.entries.map((e) => e.key));
-  for (const key of changes.deleted) listed.add(key);
+  // Usually nothing else changed (the script's shortcut): no set of listed keys to build.
+  const listed =
+    changes.entries.length + changes.deleted.length === 0
+      ? undefined
+      : new Set([...changes.entries.map((e) => e.key), ...changes.deleted]);
   const entries = [...changes.entries];
   for (const [key, w] of last) {
-    if (w.type === "set" && ttlArg(w) === "" && !listed.has(key)) {
+    if (w.type === "set" && ttlArg(w) === "" && listed?.has(key) !== true) {
       entries.push({ key, value: w.value, version, expiresAt: null });
     }
   }

@@ -55,6 +55,6 @@ end
 local reply = { 1, META.epoch, 'k', next_version, value }
 if since_text ~= '' then
   -- The incremented key is echoed: the caller does not know its value before the reply.
-  reply[6] = changes(since_text, next_version, tonumber(redis.call('HGET', S, F_FLOOR)))
+  reply[6] = changes(since_text, next_version, META.floor)
 end
 return reply

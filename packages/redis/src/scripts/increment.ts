@@ -1,17 +1,9 @@
 import type { IncrementRequest, IncrementResult } from "@dictstore/core";
 import { changeSet, epoched, list, num } from "../replies.ts";
 import { defineScript } from "./script.ts";
+import type { WriteArgs } from "./write-args.ts";
 
-export interface IncrementArgs {
-  readonly store: string;
-  /** The epoch the caller last saw, '' for none. */
-  readonly epoch: string;
-  readonly init: boolean;
-  readonly request: IncrementRequest;
-  readonly token: string;
-  readonly tokenTtlMs: number;
-  readonly reclaimLimit: number;
-}
+export type IncrementArgs = WriteArgs<IncrementRequest>;
 
 /** Decodes `'n'` (declined) or `'k', version, value, changes?`. */
 export function incrementResult(reply: readonly unknown[]): IncrementResult {

@@ -195,8 +195,9 @@ local function trim(limit)
   if count <= limit then return end
   local popped = redis.call('ZPOPMIN', D, count - math.floor(limit / 2))
   local highest = popped[#popped]
-  if tonumber(highest) > tonumber(redis.call('HGET', S, F_FLOOR)) then
+  if tonumber(highest) > META.floor then
     redis.call('HSET', S, F_FLOOR, highest)
+    META.floor = tonumber(highest)
   end
 end
 
