@@ -22,6 +22,7 @@ import { BACKEND_NAME, EpochChangedError, isUnknownOutcome, StaleStoreError } fr
 import { fullLoad } from "./full-load.ts";
 import { Layout, type StoreKeys } from "./layout.ts";
 import { type RedisBackendOptions, resolveOptions } from "./options.ts";
+import { decodePlainRead, plainReadCommands, TIMED_AGAIN } from "./plain-read.ts";
 import { type Epoched, entries, MISSING } from "./replies.ts";
 import { changesScript } from "./scripts/changes.ts";
 import { clearScript } from "./scripts/clear.ts";
@@ -32,7 +33,6 @@ import { incrementScript } from "./scripts/increment.ts";
 import { HAND_OVER, incrementFastScript } from "./scripts/increment-fast.ts";
 import { listScript } from "./scripts/list.ts";
 import { loadScript } from "./scripts/load.ts";
-import { readScript } from "./scripts/read.ts";
 import type { Script } from "./scripts/script.ts";
 import { NOT_HANDLED, setScript } from "./scripts/set.ts";
 import { setTtlScript } from "./scripts/set-ttl.ts";
@@ -115,12 +115,30 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
       until,
     );
 
+  /**
+   * Stores (by meta key) whose last read found timed keys: their reads ask for expiries and the
+   * server time up front. Only a hint: a wrong one costs one more round trip, never a wrong answer.
+   */
+  const timedStores = new Set<string>();
+  /** Reads keys with their versions and expiries, from plain commands (plain-read.ts): no script call. */
   const read = (store: string, keys: readonly string[], withValues: boolean) =>
     onStore(
       store,
       "read",
       () => undefined,
-      (k, _init, until) => connection.run(readScript, false, until, k.all, { store, keys, withValues }),
+      async (k, _init, until) => {
+        const args = { store, keys, withValues };
+        for (let timed = timedStores.has(k.meta); ; timed = true) {
+          const commands = plainReadCommands(k, args, timed);
+          const replies = await connection.transaction(false, until, commands);
+          const result = decodePlainRead(store, args, timed, replies);
+          if (result !== TIMED_AGAIN) {
+            if (timed && result !== MISSING && result.now === 0) timedStores.delete(k.meta);
+            return result;
+          }
+          timedStores.add(k.meta);
+        }
+      },
     );
 
   /** The store version from its meta in one plain command, with the same name check as the scripts. */
