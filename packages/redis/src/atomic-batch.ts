@@ -24,23 +24,18 @@ export async function execAtomically(
 ): Promise<unknown[]> {
   if ((client as Cluster).isCluster === true) return viaPipeline(client as Cluster, commands);
   const node = client as Redis;
-  // What ioredis' command methods pass: string replies, and the client's key prefix, if any.
   const keyPrefix = node.options.keyPrefix;
+  // What ioredis' command methods pass: string replies, and the client's key prefix, if any.
   const options = keyPrefix === undefined ? UTF8 : { replyEncoding: "utf8" as const, keyPrefix };
-  const send = (name: string, args: (string | number)[]) => {
-    const command = new CommandClass(name, args, options);
-    node.sendCommand(command);
-    return command.promise;
-  };
   const stream = node.stream;
   stream.cork();
   let exec: Promise<unknown>;
   try {
     // MULTI and each command answer OK / QUEUED; their own failures (a broken connection) also
     // fail EXEC, so only EXEC's promise is awaited and theirs are kept from going unhandled.
-    send("multi", []).catch(noop);
-    for (const [name, args] of commands) send(name, args).catch(noop);
-    exec = send("exec", []);
+    send(node, new CommandClass("multi", [], options)).catch(noop);
+    for (const [name, args] of commands) send(node, new CommandClass(name, args, options)).catch(noop);
+    exec = send(node, new CommandClass("exec", [], options));
   } finally {
     stream.uncork();
   }
@@ -52,6 +47,12 @@ export async function execAtomically(
 }
 
 // --- internal ---
+
+/** Queues a command on the node (written at once, or at uncork) and gives its reply. */
+function send(node: Redis, command: Command): Promise<unknown> {
+  node.sendCommand(command);
+  return command.promise;
+}
 
 /** A cluster routes the transaction to its slot's node through ioredis' pipeline. */
 async function viaPipeline(client: Cluster, commands: readonly BatchCommand[]): Promise<unknown[]> {
