@@ -29,17 +29,26 @@ export async function execAtomically(
   const options = keyPrefix === undefined ? UTF8 : { replyEncoding: "utf8" as const, keyPrefix };
   const stream = node.stream;
   stream.cork();
+  const queued: Promise<unknown>[] = [];
   let exec: Promise<unknown>;
   try {
-    // MULTI and each command answer OK / QUEUED; their own failures (a broken connection) also
-    // fail EXEC, so only EXEC's promise is awaited and theirs are kept from going unhandled.
-    send(node, new CommandClass("multi", [], options)).catch(noop);
-    for (const [name, args] of commands) send(node, new CommandClass(name, args, options)).catch(noop);
+    // MULTI and each command answer OK / QUEUED; their failures also fail EXEC, so only EXEC's
+    // promise is awaited (theirs are kept from going unhandled, and read when EXEC fails).
+    queued.push(send(node, new CommandClass("multi", [], options)));
+    for (const [name, args] of commands) queued.push(send(node, new CommandClass(name, args, options)));
     exec = send(node, new CommandClass("exec", [], options));
   } finally {
     stream.uncork();
   }
-  const replies = await exec;
+  for (const reply of queued) reply.catch(noop);
+  let replies: unknown;
+  try {
+    replies = await exec;
+  } catch (error) {
+    // EXECABORT says only that a command was refused while queued: its own error says why (e.g.
+    // OOM: under maxmemory, Redis refuses every command queued in a MULTI, reads included).
+    throw (await firstRefusal(queued)) ?? error;
+  }
   // A null EXEC reply means an aborted transaction: impossible without WATCH, but never read as data.
   if (!Array.isArray(replies)) throw new Error("EXECABORT transaction aborted");
   for (const reply of replies) if (reply instanceof Error) throw reply;
@@ -52,6 +61,18 @@ export async function execAtomically(
 function send(node: Redis, command: Command): Promise<unknown> {
   node.sendCommand(command);
   return command.promise;
+}
+
+/** The error of the first queued command that was refused, if any (all have settled by now). */
+async function firstRefusal(queued: readonly Promise<unknown>[]): Promise<unknown> {
+  for (const reply of queued) {
+    try {
+      await reply;
+    } catch (error) {
+      return error;
+    }
+  }
+  return undefined;
 }
 
 /** A cluster routes the transaction to its slot's node through ioredis' pipeline. */

@@ -10,6 +10,7 @@ import {
   type EntryPage,
   type IncrementRequest,
   type IncrementResult,
+  isStoreError,
   type KeyPage,
   type ListOptions,
   type LoadFilter,
@@ -33,6 +34,7 @@ import { incrementScript } from "./scripts/increment.ts";
 import { HAND_OVER, incrementFastScript } from "./scripts/increment-fast.ts";
 import { listScript } from "./scripts/list.ts";
 import { loadScript } from "./scripts/load.ts";
+import { readScript } from "./scripts/read.ts";
 import type { Script } from "./scripts/script.ts";
 import { NOT_HANDLED, setScript } from "./scripts/set.ts";
 import { setTtlScript } from "./scripts/set-ttl.ts";
@@ -130,7 +132,14 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
         const args = { store, keys, withValues };
         for (let timed = timedStores.has(k.meta); ; timed = true) {
           const commands = plainReadCommands(k, args, timed);
-          const replies = await connection.transaction(false, until, commands);
+          let replies: unknown[];
+          try {
+            replies = await connection.transaction(false, until, commands);
+          } catch (error) {
+            // Out of memory, Redis refuses commands queued in a MULTI but runs a script that only reads.
+            if (!isStoreError(error) || error.code !== "CAPACITY") throw error;
+            return connection.run(readScript, false, until, k.all, args);
+          }
           const result = decodePlainRead(store, args, timed, replies);
           if (result !== TIMED_AGAIN) {
             if (timed && result !== MISSING && result.now === 0) timedStores.delete(k.meta);

@@ -16,12 +16,14 @@ import { incrementScript } from "./increment.ts";
 import { incrementFastScript } from "./increment-fast.ts";
 import { listScript } from "./list.ts";
 import { loadScript } from "./load.ts";
+import { readScript } from "./read.ts";
 import type { AnyScript } from "./script.ts";
 import { setScript } from "./set.ts";
 import { setTtlScript } from "./set-ttl.ts";
 
 /** Every script, defined on each client the backend uses. */
 export const ALL_SCRIPTS: readonly AnyScript[] = [
+  readScript,
   commitScript,
   setScript,
   deleteScript,
