@@ -34,8 +34,9 @@ export async function execAtomically(
   try {
     // MULTI and each command answer OK / QUEUED; their failures also fail EXEC, so only EXEC's
     // promise is awaited (theirs are kept from going unhandled, and read when EXEC fails).
-    queued.push(send(node, new CommandClass("multi", [], options)));
-    for (const [name, args] of commands) queued.push(send(node, new CommandClass(name, args, options)));
+    const Queued = untimed(CommandClass);
+    queued.push(send(node, new Queued("multi", [], options)));
+    for (const [name, args] of commands) queued.push(send(node, new Queued(name, args, options)));
     exec = send(node, new CommandClass("exec", [], options));
   } finally {
     stream.uncork();
@@ -46,7 +47,10 @@ export async function execAtomically(
     replies = await exec;
   } catch (error) {
     // EXECABORT says only that a command was refused while queued: its own error says why (e.g.
-    // OOM: under maxmemory, Redis refuses every command queued in a MULTI, reads included).
+    // OOM: under maxmemory, Redis refuses every command queued in a MULTI, reads included). Their
+    // replies came before EXEC's, so they have settled; after any other failure (a timeout) they
+    // may never settle, so they are not waited for.
+    if (!/^EXECABORT/.test((error as Error).message)) throw error;
     throw (await firstRefusal(queued)) ?? error;
   }
   // A null EXEC reply means an aborted transaction: impossible without WATCH, but never read as data.
@@ -57,13 +61,31 @@ export async function execAtomically(
 
 // --- internal ---
 
+const untimedClasses = new WeakMap<CommandClass, CommandClass>();
+
+/**
+ * The Command class without a timeout of its own, for MULTI and the queued commands: EXEC's timeout
+ * (the client's commandTimeout) bounds the whole transaction, whose replies arrive in order. Each
+ * timeout is a timer set and cleared per command; one per transaction is enough.
+ */
+function untimed(CommandClass: CommandClass): CommandClass {
+  let Untimed = untimedClasses.get(CommandClass);
+  if (Untimed === undefined) {
+    Untimed = class UntimedCommand extends CommandClass {
+      override setTimeout(): void {}
+    };
+    untimedClasses.set(CommandClass, Untimed);
+  }
+  return Untimed;
+}
+
 /** Queues a command on the node (written at once, or at uncork) and gives its reply. */
 function send(node: Redis, command: Command): Promise<unknown> {
   node.sendCommand(command);
   return command.promise;
 }
 
-/** The error of the first queued command that was refused, if any (all have settled by now). */
+/** The error of the first queued command that was refused, if any (all have settled). */
 async function firstRefusal(queued: readonly Promise<unknown>[]): Promise<unknown> {
   for (const reply of queued) {
     try {
