@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { createAsyncStore } from "@dictstore/core";
 import { redisBackend } from "@dictstore/redis";
 import KeyvRedis, { Keyv } from "@keyv/redis";
@@ -51,16 +50,6 @@ function clients() {
   };
 }
 
-/*
- * The floor of the store's own calls, as context: the same Redis work sent by hand with ioredis,
- * without the store's layers, against keyv's call. A plain read is one MULTI/EXEC of three commands
- * (store meta with the name guard, the key's version, its value: plain-read.ts); a set is one
- * EVALSHA of set.lua (the name guard and the version bump must be atomic with the write).
- */
-const META = "bench:{p11}:s";
-const readCommands = (raw: Redis, key: string) =>
-  raw.multi().hmget(META, "n", "x", "e").zmscore("bench:{p11}:c", key).hmget("bench:{p11}:v", key);
-
 export const cases: BenchCase[] = [
   ...keyvCases({
     target: "P11",
@@ -69,41 +58,6 @@ export const cases: BenchCase[] = [
     maxRatio: 1,
     open: clients,
   }),
-  {
-    target: "P11",
-    name: "floor: await ioredis MULTI/EXEC of the plain read's 3 commands (integer)",
-    baselineName: "await keyv.get (@keyv/redis)",
-    async: true,
-    async setup() {
-      const { store, keyv, raw, teardown } = clients();
-      await store.set("counter", 42);
-      await keyv.set("counter", 42);
-      return {
-        measured: () => readCommands(raw, "counter").exec(),
-        baseline: () => keyv.get("counter"),
-        teardown,
-      };
-    },
-  },
-  {
-    target: "P11",
-    name: "floor: await ioredis EVALSHA of set.lua (integer)",
-    baselineName: "await keyv.set (@keyv/redis)",
-    async: true,
-    async setup() {
-      const { store, keyv, raw, teardown } = clients();
-      await store.set("counter", 42);
-      const lua = readFileSync(new URL("../../packages/redis/src/scripts/set.lua", import.meta.url), "utf8");
-      raw.defineCommand("p11set", { lua, numberOfKeys: 6 });
-      const keys = ["s", "v", "c", "d", "e", "i"].map((suffix) => `bench:{p11}:${suffix}`);
-      const setScript = (raw as unknown as Record<string, (...args: string[]) => Promise<unknown>>).p11set;
-      return {
-        measured: () => setScript?.call(raw, ...keys, "p11", "counter", "42", "", "") ?? Promise.resolve(),
-        baseline: () => keyv.set("counter", 42),
-        teardown,
-      };
-    },
-  },
   {
     target: "P11",
     name: "await asyncStore.get (object) over Redis",

@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { createError, type StoreError } from "@dictstore/core";
 import type { Cluster, Redis } from "ioredis";
-import { type BatchCommand, type CommandClass, execAtomically } from "./atomic-batch.ts";
 import {
   type ErrorContext,
   isLostInFlight,
@@ -42,8 +41,6 @@ export class Connection {
   readonly server: string;
   private readonly secret: string | undefined;
   private client: RedisClient | undefined;
-  /** ioredis' Command class, once the module is loaded (with the client). */
-  private commandClass: CommandClass | undefined;
   private creating: Promise<RedisClient> | undefined;
   private waiting: Promise<void> | undefined;
   private policyChecked = false;
@@ -185,13 +182,6 @@ export class Connection {
     return script.decode(raw);
   }
 
-  /** Runs plain commands as one MULTI/EXEC transaction (atomic-batch.ts); resolves to their replies. */
-  transaction(write: boolean, deadline: number, commands: readonly BatchCommand[]): Promise<unknown[]> {
-    return this.call(write, deadline, (client) =>
-      execAtomically(client, commands, this.commandClass as CommandClass),
-    );
-  }
-
   /** True for a Redis Cluster connection. */
   isCluster(client: RedisClient): client is Cluster {
     return (client as Cluster).isCluster === true;
@@ -234,8 +224,6 @@ export class Connection {
 
   private create(): Promise<RedisClient> {
     this.creating ??= (async () => {
-      // The module is loaded for an injected client too: transactions build its Command objects.
-      this.commandClass = (await loadIoredis()).Command;
       const client = this.options.client ?? (await this.construct());
       for (const script of ALL_SCRIPTS) {
         if (typeof (client as unknown as Record<string, unknown>)[script.command] !== "function") {

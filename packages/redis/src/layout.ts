@@ -44,7 +44,6 @@ export interface StoreKeys {
   readonly all: [string, string, string, string, string, string];
   readonly meta: string;
   readonly values: string;
-  readonly versions: string;
   readonly expiries: string;
   /** The key holding the result of the commit with this idempotency token. */
   token(token: string): string;
@@ -70,7 +69,6 @@ export class Layout {
         all: [meta, `${base}v`, `${base}c`, `${base}d`, `${base}e`, `${base}i`],
         meta,
         values: `${base}v`,
-        versions: `${base}c`,
         expiries: `${base}e`,
         token: (token: string) => `${base}k:${token}`,
       };

@@ -10,7 +10,6 @@ import {
   type EntryPage,
   type IncrementRequest,
   type IncrementResult,
-  isStoreError,
   type KeyPage,
   type ListOptions,
   type LoadFilter,
@@ -24,7 +23,6 @@ import { BACKEND_NAME, EpochChangedError, isUnknownOutcome, StaleStoreError } fr
 import { fullLoad } from "./full-load.ts";
 import { Layout, type StoreKeys } from "./layout.ts";
 import { type RedisBackendOptions, resolveOptions } from "./options.ts";
-import { decodePlainRead, plainReadCommands, TIMED_AGAIN } from "./plain-read.ts";
 import { type Epoched, entries, MISSING } from "./replies.ts";
 import { changesScript } from "./scripts/changes.ts";
 import { clearScript } from "./scripts/clear.ts";
@@ -124,37 +122,12 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
       until,
     );
 
-  /**
-   * Stores (by meta key) whose last read found timed keys: their reads ask for expiries and the
-   * server time up front. Only a hint: a wrong one costs one more round trip, never a wrong answer.
-   */
-  const timedStores = new Set<string>();
-  /** Reads keys with their versions and expiries, from plain commands (plain-read.ts): no script call. */
   const read = (store: string, keys: readonly string[], withValues: boolean) =>
     onStore(
       store,
       "read",
       () => undefined,
-      async (k, _init, until) => {
-        const args = { store, keys, withValues };
-        for (let timed = timedStores.has(k.meta); ; timed = true) {
-          const commands = plainReadCommands(k, args, timed);
-          let replies: unknown[];
-          try {
-            replies = await connection.transaction(false, until, commands);
-          } catch (error) {
-            // Out of memory, Redis refuses commands queued in a MULTI but runs a script that only reads.
-            if (!isStoreError(error) || error.code !== "CAPACITY") throw error;
-            return connection.run(readScript, false, until, k.all, args);
-          }
-          const result = decodePlainRead(store, args, timed, replies);
-          if (result !== TIMED_AGAIN) {
-            if (timed && result !== MISSING && result.now === 0) timedStores.delete(k.meta);
-            return result;
-          }
-          timedStores.add(k.meta);
-        }
-      },
+      (k, _init, until) => connection.run(readScript, false, until, k.all, { store, keys, withValues }),
     );
 
   /** The store version from its meta in one plain command, with the same name check as the scripts. */
@@ -358,17 +331,17 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
       const reply = await read(store, [key], false);
       return reply?.entries[0] !== undefined;
     },
-    set(store, key, value, writeOptions?: WriteOptions) {
-      // The commit the lean script hands over to, built only then.
-      const request = (): CommitRequest => ({
+    async set(store, key, value, writeOptions?: WriteOptions) {
+      const request = {
         checks: [],
         writes: [setWrite(key, value, writeOptions?.ttlMs, writeOptions?.keepTtl)],
         ...(writeOptions?.maxKeys === undefined ? {} : { maxKeys: writeOptions.maxKeys }),
-      });
-      if (writeOptions?.keepTtl === true) return plainWrite(store, request());
+      };
+      if (writeOptions?.keepTtl === true) return plainWrite(store, request);
       // The lean script for the common case; anything else (a new store, expired keys to reclaim,
       // a full store) goes to the commit script.
-      return onStore<number>(
+      const until = deadline();
+      const version = await onStore<number>(
         store,
         "create",
         () => 0,
@@ -383,10 +356,12 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
                 maxKeys: writeOptions?.maxKeys,
               });
           return done === NOT_HANDLED
-            ? commitOnce(store, request(), until).then((r) => (r.ok ? r.version : 0))
+            ? commitOnce(store, request, until).then((r) => (r.ok ? r.version : 0))
             : done;
         },
+        until,
       );
+      return version;
     },
     setMany(store, items, writeOptions) {
       return plainWrite(store, {

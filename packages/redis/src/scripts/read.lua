@@ -1,8 +1,6 @@
 --[[
-Reads keys when Redis is out of memory. Reads are plain commands in one MULTI/EXEC
-(src/plain-read.ts), but under maxmemory Redis refuses every command queued in a MULTI, reads
-included, while a script that only reads still runs: the same answer, from one script. It stands
-alone (no prelude). Meta fields as in src/layout.ts: n name, x dropped, e earliest.
+Reads keys: the hottest script, so it stands alone (no prelude: defining the shared helpers costs
+more than this script's own work). Meta fields as in src/layout.ts: n name, x dropped, e earliest.
 KEYS: meta, values, versions, tombstones, expiries, index.
 ARGV: name, values ('1' with values, '0' existence only), keys...
 → {0} when the store is not initialised, else {1, now, [value, version, expiry] per key} (now is

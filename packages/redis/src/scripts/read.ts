@@ -1,9 +1,22 @@
 import type { BackendEntry } from "@dictstore/core";
-import type { ReadArgs, ReadResult } from "../plain-read.ts";
 import { expiry, list, MISSING, num } from "../replies.ts";
 import { defineScript } from "./script.ts";
 
-/** Reads keys with their versions and expiries when Redis is out of memory (read.lua). */
+export interface ReadArgs {
+  readonly store: string;
+  readonly keys: readonly string[];
+  /** false: existence only (values come back empty). */
+  readonly withValues: boolean;
+}
+
+export interface ReadResult {
+  /** Server time in ms, 0 when no key of the store expires. */
+  readonly now: number;
+  /** One entry per asked key, undefined for a missing one. */
+  readonly entries: (BackendEntry | undefined)[];
+}
+
+/** Reads keys with their versions and expiries (read.lua). */
 export const readScript = defineScript<ReadArgs, ReadResult | typeof MISSING>({
   file: "read",
   numberOfKeys: 6,
