@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { createAsyncStore } from "@dictstore/core";
 import { redisBackend } from "@dictstore/redis";
 import KeyvRedis, { Keyv } from "@keyv/redis";
@@ -50,6 +51,26 @@ function clients() {
   };
 }
 
+/*
+ * The floor of the store's own calls, as context: the same Redis work sent by hand with ioredis,
+ * without the store's layers, against keyv's call. A read is one EVALSHA of read.lua (store-name
+ * guard, expiry, value); a set one EVALSHA of set.lua (the name guard and the version bump must be
+ * atomic with the write). A script-free read (one MULTI/EXEC of the meta, the key's version and its
+ * value) was built and measured: five ioredis commands cost the client more than one EVALSHA, so it
+ * was slower on every P11 get row and was not kept (BENCHMARKS.md, P11).
+ */
+const STORE_KEYS = ["s", "v", "c", "d", "e", "i"].map((suffix) => `bench:{p11}:${suffix}`);
+type ScriptCall = (...args: string[]) => Promise<unknown>;
+
+/** Defines a script of packages/redis/src/scripts on a bare client; returns its caller. */
+function bareScript(raw: Redis, file: string): ScriptCall {
+  const lua = readFileSync(new URL(`../../packages/redis/src/scripts/${file}.lua`, import.meta.url), "utf8");
+  const command = `p11${file.replace(/\W/g, "")}`;
+  raw.defineCommand(command, { lua, numberOfKeys: STORE_KEYS.length });
+  const call = (raw as unknown as Record<string, ScriptCall>)[command] as ScriptCall;
+  return (...args) => call.call(raw, ...STORE_KEYS, ...args);
+}
+
 export const cases: BenchCase[] = [
   ...keyvCases({
     target: "P11",
@@ -58,6 +79,35 @@ export const cases: BenchCase[] = [
     maxRatio: 1,
     open: clients,
   }),
+  {
+    target: "P11",
+    name: "floor: await ioredis EVALSHA of read.lua (integer)",
+    baselineName: "await keyv.get (@keyv/redis)",
+    async: true,
+    async setup() {
+      const { store, keyv, raw, teardown } = clients();
+      await store.set("counter", 42);
+      await keyv.set("counter", 42);
+      const read = bareScript(raw, "read");
+      return { measured: () => read("p11", "1", "counter"), baseline: () => keyv.get("counter"), teardown };
+    },
+  },
+  {
+    target: "P11",
+    name: "floor: await ioredis EVALSHA of set.lua (integer)",
+    baselineName: "await keyv.set (@keyv/redis)",
+    async: true,
+    async setup() {
+      const { store, keyv, raw, teardown } = clients();
+      await store.set("counter", 42);
+      const set = bareScript(raw, "set");
+      return {
+        measured: () => set("p11", "counter", "42", "", ""),
+        baseline: () => keyv.set("counter", 42),
+        teardown,
+      };
+    },
+  },
   {
     target: "P11",
     name: "await asyncStore.get (object) over Redis",

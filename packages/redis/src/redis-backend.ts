@@ -331,17 +331,17 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
       const reply = await read(store, [key], false);
       return reply?.entries[0] !== undefined;
     },
-    async set(store, key, value, writeOptions?: WriteOptions) {
-      const request = {
+    set(store, key, value, writeOptions?: WriteOptions) {
+      // The commit the lean script hands over to, built only then.
+      const request = (): CommitRequest => ({
         checks: [],
         writes: [setWrite(key, value, writeOptions?.ttlMs, writeOptions?.keepTtl)],
         ...(writeOptions?.maxKeys === undefined ? {} : { maxKeys: writeOptions.maxKeys }),
-      };
-      if (writeOptions?.keepTtl === true) return plainWrite(store, request);
+      });
+      if (writeOptions?.keepTtl === true) return plainWrite(store, request());
       // The lean script for the common case; anything else (a new store, expired keys to reclaim,
       // a full store) goes to the commit script.
-      const until = deadline();
-      const version = await onStore<number>(
+      return onStore<number>(
         store,
         "create",
         () => 0,
@@ -356,12 +356,10 @@ export const redisBackend: BackendFactory<RedisBackendOptions | undefined> = (us
                 maxKeys: writeOptions?.maxKeys,
               });
           return done === NOT_HANDLED
-            ? commitOnce(store, request, until).then((r) => (r.ok ? r.version : 0))
+            ? commitOnce(store, request(), until).then((r) => (r.ok ? r.version : 0))
             : done;
         },
-        until,
       );
-      return version;
     },
     setMany(store, items, writeOptions) {
       return plainWrite(store, {

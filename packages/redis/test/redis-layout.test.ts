@@ -136,6 +136,20 @@ describe.each(targets)("redis layout on a $kind", ({ options, client }) => {
     expect((await a.changes("s", before)).reset).toBe(true);
   });
 
+  it("a plain read by a process that cached a dropped store's id reads the store re-created under its name", async () => {
+    const prefix = `lay:${randomUUID()}:`;
+    const a = fresh(prefix);
+    const b = fresh(prefix);
+    await a.set("s", "k", '"old"');
+    expect(await b.get("s", "k")).toMatchObject({ value: '"old"' }); // b caches s -> id
+    expect(await a.dropStore("s")).toBe(true);
+    await a.set("s", "k", '"new"', { ttlMs: 60_000 });
+    expect(await b.get("s", "k")).toMatchObject({ value: '"new"' });
+    expect(await b.getMany("s", ["k", "missing"])).toMatchObject([{ value: '"new"' }, undefined]);
+    expect(await b.has("s", "k")).toBe(true);
+    expect(await b.getTtl("s", "k")).toBeGreaterThan(50_000);
+  });
+
   it("a rename or drop left half-done by a crashed process is rolled back or finished by the next lookup", async () => {
     const prefix = `lay:${randomUUID()}:`;
     const backend = fresh(prefix);
