@@ -2,6 +2,7 @@ import { inspect } from "node:util";
 import { StoreError } from "../errors.ts";
 import { RESERVED_KEYS } from "../reserved.ts";
 import { DICT_METHODS } from "./dict-methods.ts";
+import { mayBeReserved } from "./reserved-shapes.ts";
 import type { SyncStore } from "./sync-store.ts";
 import type { DataStore } from "./types.ts";
 
@@ -19,31 +20,6 @@ function reservedKeyError(name: string, action: "assign" | "delete"): StoreError
 
 function symbolKeyError(): TypeError {
   return new TypeError("[@dictstore/core] Store keys are strings (or numbers); a symbol cannot be a key.");
-}
-
-/*
- * A cheap pre-check that runs before the method lookup on every property read: one bit per
- * (first character, length) of each name the trap answers itself. Most data keys fail it and so
- * skip a hash lookup; a key that passes is looked up exactly as before.
- */
-const RESERVED_SHAPES = new Int32Array(128);
-
-function noteReservedShape(name: string): void {
-  const first = name.charCodeAt(0);
-  if (first < 128 && name.length < 32) {
-    RESERVED_SHAPES[first] = (RESERVED_SHAPES[first] as number) | (1 << name.length);
-  } else {
-    throw new Error(
-      `[@dictstore/core] internal: reserved name ${JSON.stringify(name)} is not a short ASCII name.`,
-    );
-  }
-}
-
-for (const name of RESERVED_KEYS) noteReservedShape(name);
-
-function mayBeReserved(name: string): boolean {
-  const first = name.charCodeAt(0);
-  return first < 128 && name.length < 32 && ((RESERVED_SHAPES[first] as number) & (1 << name.length)) !== 0;
 }
 
 /** The reserved methods of one store, made once so every read returns the same function. */
@@ -77,7 +53,7 @@ export function createDictProxy<T>(store: SyncStore): DataStore<T> {
   const methods = buildMethods(store);
   const handler: ProxyHandler<object> = {
     get(_target, property) {
-      if (typeof property === "symbol") return symbolValue(store, property);
+      if (typeof property !== "string") return symbolValue(store, property);
       if (mayBeReserved(property)) {
         const method = methods[property];
         if (method !== undefined) return method;

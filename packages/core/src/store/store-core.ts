@@ -1,6 +1,12 @@
 import type { Backend, BackendEntry, CommitResult, CommitWrite } from "../backend.ts";
 import { decodeFrozen, encodeValue } from "../codec/codec.ts";
-import { decodeCached } from "../codec/decoded-cache.ts";
+import {
+  cachedPrimitive,
+  decodeCached,
+  type FrozenRecord,
+  frozenRecordOf,
+  noteFrozen,
+} from "../codec/decoded-cache.ts";
 import { isShareable } from "../codec/shareable.ts";
 import { completeBackend } from "../complete-backend.ts";
 import { StoreError } from "../errors.ts";
@@ -25,6 +31,9 @@ export interface AtomicChannel {
   /** Brings the view up to date after a conflict. */
   refresh(): Promise<void>;
 }
+
+/** The last FrozenRecord owner number handed out. */
+let frozenOwners = 0;
 
 const DIRECT_CHANNEL: AtomicChannel = {
   prepare: () => Promise.resolve(),
@@ -53,7 +62,9 @@ export class StoreCore {
   /** Atomic operations always commit on the backend; a local view hooks in here. */
   channel: AtomicChannel = DIRECT_CHANNEL;
   /** Frozen mode: the decoded value of each key, valid while the stored text is the same string. */
-  private readonly frozenCache = new Map<string, { text: string; value: unknown }>();
+  private readonly frozenCache = new Map<string, FrozenRecord>();
+  /** Names this store on the frozen records it leaves on shared entries (see FrozenRecord). */
+  private readonly frozenOwner = ++frozenOwners;
 
   constructor(options: StoreOptions = {}) {
     this.ownsBackend = options.backend === undefined;
@@ -107,19 +118,16 @@ export class StoreCore {
 
   /** Decodes an entry's value as the snapshot mode says. */
   decode(key: string, entry: BackendEntry): unknown {
-    if (!this.frozen) return decodeCached(entry);
-    const cached = this.frozenCache.get(key);
-    if (cached !== undefined && cached.text === entry.value) return cached.value;
-    const value = decodeFrozen(entry.value);
-    if (isShareable(entry.value, value)) this.frozenCache.set(key, { text: entry.value, value });
-    return value;
+    const primitive = cachedPrimitive(entry);
+    if (primitive !== undefined) return primitive;
+    return this.frozen ? this.frozenRead(key, entry) : decodeCached(entry);
   }
 
   /** Primes the frozen cache at write time, so the first read is as cheap as the rest. */
   remember(key: string, text: string): void {
     if (!this.frozen) return;
     const value = decodeFrozen(text);
-    if (isShareable(text, value)) this.frozenCache.set(key, { text, value });
+    if (isShareable(text, value)) this.frozenCache.set(key, { owner: this.frozenOwner, text, value });
     else this.frozenCache.delete(key);
   }
 
@@ -127,6 +135,25 @@ export class StoreCore {
     if (!this.frozen) return;
     if (key === undefined) this.frozenCache.clear();
     else this.frozenCache.delete(key);
+  }
+
+  /**
+   * A frozen read: the store's one frozen value per key (by key, so a listing and a dict read
+   * return the same object), also left on an entry that keeps a cache, so its next read skips the
+   * lookup. A value that may not be shared (see isShareable) is decoded for every read.
+   */
+  private frozenRead(key: string, entry: BackendEntry): unknown {
+    const own = frozenRecordOf(entry, this.frozenOwner);
+    if (own !== undefined) return own.value;
+    let record = this.frozenCache.get(key);
+    if (record === undefined || record.text !== entry.value) {
+      const value = decodeFrozen(entry.value);
+      if (!isShareable(entry.value, value)) return value;
+      record = { owner: this.frozenOwner, text: entry.value, value };
+      this.frozenCache.set(key, record);
+    }
+    noteFrozen(entry, record);
+    return record.value;
   }
 
   /** The result of a bracket read of a missing key. */

@@ -1,10 +1,26 @@
 import type { BackendEntry, ListedEntry } from "../backend.ts";
+import { type DecodeCache, UNDECODED } from "../codec/decoded-cache.ts";
 
-/** What `peek` hands out: one object per table, refilled on every call. */
-interface Cursor {
-  value: string;
-  version: number;
-  expiresAt: number | null;
+/**
+ * What `peek` hands out: one object per table, refilled on every call. Its `decoded` reads and
+ * writes the table's decode cache of the slot it points at, so what a dict read decodes outlives
+ * the cursor (see DecodeCache).
+ */
+class Cursor implements BackendEntry, DecodeCache {
+  value = "";
+  version = 0;
+  expiresAt: number | null = null;
+  slot = 0;
+
+  constructor(private readonly table: EntryTable) {}
+
+  get decoded(): unknown {
+    return this.table.decodedAt(this.slot);
+  }
+
+  set decoded(known: unknown) {
+    this.table.keepDecoded(this.slot, known);
+  }
 }
 
 /**
@@ -20,7 +36,13 @@ export class EntryTable {
   /** Absolute expiry in epoch ms; NaN when the key never expires. */
   private expiries = new Float64Array(64);
   private readonly free: number[] = [];
-  private readonly cursor: Cursor = { value: "", version: 0, expiresAt: null };
+  /**
+   * What dict reads decoded, by slot (a primitive, decoded once instead of on every read; see
+   * DecodeCache). Made on the first read, not at load: a view that is only listed or written pays
+   * nothing, one that is read 8 bytes a slot. Cached strings are mostly slices of their text.
+   */
+  private decoded: unknown[] | undefined;
+  private readonly cursor = new Cursor(this);
 
   get size(): number {
     return this.slots.size;
@@ -38,6 +60,7 @@ export class EntryTable {
     const slot = this.slots.get(key);
     if (slot === undefined) return undefined;
     const cursor = this.cursor;
+    cursor.slot = slot;
     cursor.value = this.values[slot] as string;
     cursor.version = this.versions[slot] as number;
     const expiry = this.expiries[slot] as number;
@@ -48,7 +71,20 @@ export class EntryTable {
   /** A copy of a key's entry that stays valid. */
   entry(key: string): BackendEntry | undefined {
     const found = this.peek(key);
-    return found === undefined ? undefined : { ...found };
+    return found === undefined
+      ? undefined
+      : { value: found.value, version: found.version, expiresAt: found.expiresAt };
+  }
+
+  /** The decode cache of a slot (see DecodeCache); `UNDECODED` until a read fills it. */
+  decodedAt(slot: number): unknown {
+    const known = this.decoded?.[slot];
+    return known === undefined ? UNDECODED : known;
+  }
+
+  keepDecoded(slot: number, known: unknown): void {
+    this.decoded ??= new Array(this.versions.length);
+    this.decoded[slot] = known;
   }
 
   /** The version of a key, or -1 when the table does not hold it. */
@@ -65,6 +101,7 @@ export class EntryTable {
       this.slots.set(key, slot);
     }
     this.values[slot] = value;
+    if (this.decoded !== undefined) this.decoded[slot] = undefined;
     this.versions[slot] = version;
     this.expiries[slot] = expiresAt ?? Number.NaN;
   }
@@ -74,6 +111,7 @@ export class EntryTable {
     if (slot === undefined) return false;
     this.slots.delete(key);
     this.values[slot] = undefined;
+    if (this.decoded !== undefined) this.decoded[slot] = undefined;
     this.free.push(slot);
     return true;
   }
@@ -81,6 +119,7 @@ export class EntryTable {
   clear(): void {
     this.slots.clear();
     this.values = [];
+    this.decoded = undefined;
     this.free.length = 0;
   }
 
@@ -117,5 +156,11 @@ export class EntryTable {
     const expiries = new Float64Array(size);
     expiries.set(this.expiries);
     this.expiries = expiries;
+    if (this.decoded !== undefined) {
+      // A new array rather than a longer one: writing far past an array's end can make V8 store it as a dictionary.
+      const decoded = new Array<unknown>(size);
+      for (let i = 0; i < this.decoded.length; i++) decoded[i] = this.decoded[i];
+      this.decoded = decoded;
+    }
   }
 }
