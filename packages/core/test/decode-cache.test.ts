@@ -111,6 +111,23 @@ describe("decoded values kept by a local view", () => {
     await close(view);
   });
 
+  it("a key outside a partial view still throws NOT_LOADED; reserved names still read methods", async () => {
+    const backend = asAsyncBackend(memoryBackend(undefined));
+    const writer = await openStore({ backend, name: "partial" });
+    writer.in = 1;
+    writer.out = 2;
+    writer.set("keys", 3);
+    await close(writer);
+    const view = await openStore({ backend, name: "partial", load: { keys: ["in", "keys"] } });
+    expect(view.in).toBe(1);
+    expect(view.in).toBe(1);
+    expect(() => view.out).toThrow(expect.objectContaining({ code: "NOT_LOADED", key: "out" }));
+    expect(typeof view.keys).toBe("function");
+    expect(view.get("keys")).toBe(3);
+    expect(typeof view.keys).toBe("function");
+    await close(view);
+  });
+
   it("a slot reused for another key never shows the old key's cached value", async () => {
     const backend = asAsyncBackend(memoryBackend(undefined));
     const view = await openStore({ backend, name: "reuse" });

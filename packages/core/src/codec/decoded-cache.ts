@@ -28,25 +28,29 @@ export interface DecodeCache {
 }
 
 /**
- * The decoded primitive an entry carries, or `undefined` when it carries none yet (or holds an
- * object). A primitive reads the same in both snapshot modes and cannot be mutated, so every read
- * of every store may share it: the hot path of a dict read is this check.
+ * What a read may answer without decoding: the entry's kept primitive (the same in both snapshot
+ * modes, immutable, so every read of every store may share it), or the frozen value kept for the
+ * frozen store `frozenOwner` (0 for a copying store, which never shares an object). `undefined`
+ * when the entry keeps neither. This check is the hot path of a dict read.
  */
-export function cachedPrimitive(entry: object): unknown {
+export function keptValue(entry: object, frozenOwner: number): unknown {
   const known = (entry as DecodeCache).decoded;
-  // null is left to the slow path (typeof "object"): it decodes in a few instructions anyway.
-  return typeof known === "object" || typeof known === "symbol" ? undefined : known;
+  if (typeof known !== "object") return typeof known === "symbol" ? undefined : known;
+  // null is left to the caller's decode (it is stored as a plain null and costs nothing to decode).
+  if (known === null || (known as FrozenRecord).owner !== frozenOwner) return undefined;
+  return (known as FrozenRecord).value;
 }
 
 /**
  * Decodes an entry's text for a default (copying) read: a stored primitive is decoded once per
- * entry, not once per read; an object is decoded every time, since each read must get a copy.
+ * entry (when `keep`), not once per read; an object is decoded every time, since each read must get
+ * a copy.
  */
-export function decodeCached(entry: { readonly value: string } & DecodeCache): unknown {
+export function decodeCached(entry: { readonly value: string } & DecodeCache, keep: boolean): unknown {
   const cached = entry.decoded;
   if (cached === UNDECODED) {
     const value = decodeValue(entry.value);
-    entry.decoded = typeof value === "object" && value !== null ? NOT_PRIMITIVE : value;
+    if (keep) entry.decoded = typeof value === "object" && value !== null ? NOT_PRIMITIVE : value;
     return value;
   }
   // No cache, an object, or a frozen store's record (never shared with a copying read).
@@ -54,14 +58,6 @@ export function decodeCached(entry: { readonly value: string } & DecodeCache): u
     return decodeValue(entry.value);
   }
   return cached;
-}
-
-/** The record an entry carries for the frozen store `owner`, if any. */
-export function frozenRecordOf(entry: object, owner: number): FrozenRecord | undefined {
-  const known = (entry as DecodeCache).decoded;
-  if (typeof known !== "object" || known === null) return undefined;
-  const record = known as FrozenRecord;
-  return record.owner === owner ? record : undefined;
 }
 
 /**

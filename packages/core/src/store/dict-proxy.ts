@@ -54,6 +54,12 @@ export function createDictProxy<T>(store: SyncStore): DataStore<T> {
   const handler: ProxyHandler<object> = {
     get(_target, property) {
       if (typeof property !== "string") return symbolValue(store, property);
+      // The hot path: a value the key's entry keeps. Never kept for a key that may be reserved
+      // (StoreCore.decode), so no method can be shadowed; everything else takes the checks below.
+      if (store.readsKept) {
+        const kept = store.readKept(property);
+        if (kept !== undefined) return kept;
+      }
       if (mayBeReserved(property)) {
         const method = methods[property];
         if (method !== undefined) return method;

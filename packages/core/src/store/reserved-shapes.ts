@@ -9,9 +9,20 @@ import { RESERVED_KEYS } from "../reserved.ts";
  */
 const ANY = 0xffff;
 const MAX_LENGTH = 32;
-const LAST_CHAR = new Uint16Array(128 * MAX_LENGTH);
+/*
+ * Built on first use, not at import: this module is imported by the store core, which the modules
+ * that define the reserved methods import in turn, so RESERVED_KEYS may not exist yet at import.
+ */
+let LAST_CHAR: Uint16Array | undefined;
 
-function noteReservedShape(name: string): void {
+function buildShapes(): Uint16Array {
+  const table = new Uint16Array(128 * MAX_LENGTH);
+  for (const name of RESERVED_KEYS) noteReservedShape(table, name);
+  LAST_CHAR = table;
+  return table;
+}
+
+function noteReservedShape(table: Uint16Array, name: string): void {
   const first = name.charCodeAt(0);
   const length = name.length;
   if (!(first < 128 && length > 0 && length < MAX_LENGTH)) {
@@ -21,11 +32,9 @@ function noteReservedShape(name: string): void {
   }
   const bucket = first * MAX_LENGTH + length;
   const last = name.charCodeAt(length - 1);
-  const held = LAST_CHAR[bucket] as number;
-  LAST_CHAR[bucket] = held === 0 || held === last ? last : ANY;
+  const held = table[bucket] as number;
+  table[bucket] = held === 0 || held === last ? last : ANY;
 }
-
-for (const name of RESERVED_KEYS) noteReservedShape(name);
 
 /** False for most data keys, at once; true for every reserved name (and a few keys shaped like one). */
 export function mayBeReserved(name: string): boolean {
@@ -33,6 +42,6 @@ export function mayBeReserved(name: string): boolean {
   if (length === 0 || length >= MAX_LENGTH) return false;
   const first = name.charCodeAt(0);
   if (first >= 128) return false;
-  const last = LAST_CHAR[first * MAX_LENGTH + length] as number;
+  const last = (LAST_CHAR ?? buildShapes())[first * MAX_LENGTH + length] as number;
   return last !== 0 && (last === ANY || last === name.charCodeAt(length - 1));
 }

@@ -1,18 +1,13 @@
 import type { Backend, BackendEntry, CommitResult, CommitWrite } from "../backend.ts";
 import { decodeFrozen, encodeValue } from "../codec/codec.ts";
-import {
-  cachedPrimitive,
-  decodeCached,
-  type FrozenRecord,
-  frozenRecordOf,
-  noteFrozen,
-} from "../codec/decoded-cache.ts";
+import { decodeCached, type FrozenRecord, keptValue, noteFrozen } from "../codec/decoded-cache.ts";
 import { isShareable } from "../codec/shareable.ts";
 import { completeBackend } from "../complete-backend.ts";
 import { StoreError } from "../errors.ts";
 import { checkKey, checkValueSize, DEFAULT_LIMITS, type StoreLimits, ttlToMs } from "../limits.ts";
 import { memoryBackend } from "../memory/memory-backend.ts";
 import type { StoreOptions } from "./options.ts";
+import { mayBeReserved } from "./reserved-shapes.ts";
 
 /** Options of a single `set`. */
 export interface SetOptions {
@@ -63,8 +58,8 @@ export class StoreCore {
   channel: AtomicChannel = DIRECT_CHANNEL;
   /** Frozen mode: the decoded value of each key, valid while the stored text is the same string. */
   private readonly frozenCache = new Map<string, FrozenRecord>();
-  /** Names this store on the frozen records it leaves on shared entries (see FrozenRecord). */
-  private readonly frozenOwner = ++frozenOwners;
+  /** Names this store on the frozen records it leaves on shared entries (see FrozenRecord); 0 when copying. */
+  private readonly frozenOwner: number;
 
   constructor(options: StoreOptions = {}) {
     this.ownsBackend = options.backend === undefined;
@@ -75,6 +70,7 @@ export class StoreCore {
     }
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.frozen = options.snapshots === "frozen";
+    this.frozenOwner = this.frozen ? ++frozenOwners : 0;
     this.throwOnMissing = options.missingKey === "throw";
     this.pageSize = options.pageSize ?? 500;
     this.readOnly = options.readOnly === true;
@@ -118,9 +114,17 @@ export class StoreCore {
 
   /** Decodes an entry's value as the snapshot mode says. */
   decode(key: string, entry: BackendEntry): unknown {
-    const primitive = cachedPrimitive(entry);
-    if (primitive !== undefined) return primitive;
-    return this.frozen ? this.frozenRead(key, entry) : decodeCached(entry);
+    const kept = keptValue(entry, this.frozenOwner);
+    if (kept !== undefined) return kept;
+    // Nothing is kept for a key that may be a reserved name: the dict's get trap answers a kept
+    // value before it looks for a method (see createDictProxy), which must then never be shadowed.
+    const keep = !mayBeReserved(key);
+    return this.frozen ? this.frozenRead(key, entry, keep) : decodeCached(entry, keep);
+  }
+
+  /** What a read of this entry may answer without decoding; `undefined` when it must decode. */
+  kept(entry: BackendEntry): unknown {
+    return keptValue(entry, this.frozenOwner);
   }
 
   /** Primes the frozen cache at write time, so the first read is as cheap as the rest. */
@@ -142,9 +146,7 @@ export class StoreCore {
    * return the same object), also left on an entry that keeps a cache, so its next read skips the
    * lookup. A value that may not be shared (see isShareable) is decoded for every read.
    */
-  private frozenRead(key: string, entry: BackendEntry): unknown {
-    const own = frozenRecordOf(entry, this.frozenOwner);
-    if (own !== undefined) return own.value;
+  private frozenRead(key: string, entry: BackendEntry, keep: boolean): unknown {
     let record = this.frozenCache.get(key);
     if (record === undefined || record.text !== entry.value) {
       const value = decodeFrozen(entry.value);
@@ -152,7 +154,7 @@ export class StoreCore {
       record = { owner: this.frozenOwner, text: entry.value, value };
       this.frozenCache.set(key, record);
     }
-    noteFrozen(entry, record);
+    if (keep) noteFrozen(entry, record);
     return record.value;
   }
 
