@@ -1,9 +1,14 @@
 import { decodeValue } from "./codec.ts";
 
+/*
+ * The markers are records owned by no store (owner -1), not symbols: every value a cache holds is
+ * then a primitive or an object of one shape, so the hot check in keptValue is one `typeof` and,
+ * for an object, one monomorphic field load.
+ */
 /** Marks an entry whose owner keeps a decode cache that is still empty. */
-export const UNDECODED: unique symbol = Symbol("undecoded");
+export const UNDECODED: FrozenRecord = { owner: -1, text: "", value: undefined };
 /** Marks a cached entry whose value is an object: every copying read decodes a fresh copy. */
-const NOT_PRIMITIVE: unique symbol = Symbol("not primitive");
+const NOT_PRIMITIVE: FrozenRecord = { owner: -1, text: "", value: undefined };
 
 /**
  * The frozen value one frozen-snapshot store hands to every reader of a key, valid while the key's
@@ -35,7 +40,8 @@ export interface DecodeCache {
  */
 export function keptValue(entry: object, frozenOwner: number): unknown {
   const known = (entry as DecodeCache).decoded;
-  if (typeof known !== "object") return typeof known === "symbol" ? undefined : known;
+  // A kept primitive, or undefined: the entry keeps no cache.
+  if (typeof known !== "object") return known;
   // null is left to the caller's decode (it is stored as a plain null and costs nothing to decode).
   if (known === null || (known as FrozenRecord).owner !== frozenOwner) return undefined;
   return (known as FrozenRecord).value;
@@ -53,10 +59,8 @@ export function decodeCached(entry: { readonly value: string } & DecodeCache, ke
     if (keep) entry.decoded = typeof value === "object" && value !== null ? NOT_PRIMITIVE : value;
     return value;
   }
-  // No cache, an object, or a frozen store's record (never shared with a copying read).
-  if (cached === undefined || cached === NOT_PRIMITIVE || (typeof cached === "object" && cached !== null)) {
-    return decodeValue(entry.value);
-  }
+  // No cache, an object (NOT_PRIMITIVE), or a frozen store's record (never shared with a copying read).
+  if (cached === undefined || (typeof cached === "object" && cached !== null)) return decodeValue(entry.value);
   return cached;
 }
 

@@ -51,13 +51,16 @@ function symbolValue(store: SyncStore, symbol: symbol): unknown {
  */
 export function createDictProxy<T>(store: SyncStore): DataStore<T> {
   const methods = buildMethods(store);
+  const core = store.core;
+  const fast = store.fastReader;
   const handler: ProxyHandler<object> = {
     get(_target, property) {
       if (typeof property !== "string") return symbolValue(store, property);
       // The hot path: a value the key's entry keeps. Never kept for a key that may be reserved
       // (StoreCore.decode), so no method can be shadowed; everything else takes the checks below.
-      if (store.readsKept) {
-        const kept = store.readKept(property);
+      if (fast !== undefined && !core.closed) {
+        const entry = fast(property);
+        const kept = entry === undefined ? undefined : core.kept(entry);
         if (kept !== undefined) return kept;
       }
       if (mayBeReserved(property)) {
@@ -110,7 +113,9 @@ export function createDictProxy<T>(store: SyncStore): DataStore<T> {
       throw new StoreError("UNSUPPORTED_OPERATION", "[@dictstore/core] A store cannot be frozen or sealed.");
     },
   };
-  const target = Object.create(null);
+  // A null prototype like Object.create(null), but in V8's fast mode (Object.create(null) makes a
+  // dictionary): the check V8 runs on the target after every trap call is then a little cheaper.
+  const target: object = Object.setPrototypeOf({}, null);
   // util.inspect reads a Proxy's target, never its traps, so the description must live on the target
   // (configurable, so the traps may keep hiding it from ownKeys and `in`).
   Object.defineProperty(target, inspect.custom, {

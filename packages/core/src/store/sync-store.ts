@@ -28,27 +28,16 @@ export class SyncStore {
   ) {
     this.backend = source ?? (core.backend as Backend<true>);
     this.ops = new DictOperations(core, this.backend);
-    this.fast = fastEntryReader(this.backend, core.name);
-    this.readsKept = this.fast !== undefined;
+    this.fastReader = fastEntryReader(this.backend, core.name);
   }
-
-  /** The source's fast entry reader for this store, if it has one (see entry-reader.ts). */
-  private readonly fast: EntryReader | undefined;
 
   /**
-   * True when the source has a fast entry reader: it answers from memory and its entries keep
-   * decoded values (memory slots, a local view's table), so the get trap may look a key up before
-   * it checks for a reserved name and answer what the entry keeps (see createDictProxy).
+   * The source's fast entry reader for this store, if it has one (see entry-reader.ts): the source
+   * answers from memory and its entries keep decoded values (memory slots, a local view's table),
+   * so the get trap may look a key up before it checks for a reserved name, and answer what the
+   * entry keeps (see createDictProxy).
    */
-  readonly readsKept: boolean;
-
-  /** What a bracket read of `key` may answer without decoding or checks (see StoreCore.kept); `undefined` otherwise. */
-  readKept(key: string): unknown {
-    const core = this.core;
-    if (core.closed || this.fast === undefined) return undefined;
-    const entry = this.fast(key);
-    return entry === undefined ? undefined : core.kept(entry);
-  }
+  readonly fastReader: EntryReader | undefined;
 
   /**
    * Bracket read: the value, or the missing-key policy. The hot path of the dict, kept direct: a
