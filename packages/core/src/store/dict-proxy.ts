@@ -53,23 +53,31 @@ export function createDictProxy<T>(store: SyncStore): DataStore<T> {
   const methods = buildMethods(store);
   const core = store.core;
   const fast = store.fastReader;
+  /** A property read the hot path left: a reserved name's method or property, else a checked read. */
+  const methodOrRead = (property: string): unknown => {
+    if (mayBeReserved(property)) {
+      const method = methods[property];
+      if (method !== undefined) return method;
+      if (property === "size") return store.size();
+      if (property === "then") return undefined;
+    }
+    return store.read(property);
+  };
   const handler: ProxyHandler<object> = {
     get(_target, property) {
       if (typeof property !== "string") return symbolValue(store, property);
-      // The hot path: a value the key's entry keeps. Never kept for a key that may be reserved
-      // (StoreCore.decode), so no method can be shadowed; everything else takes the checks below.
+      // The hot path, for a source that reads from memory: the key's entry, looked up before the
+      // reserved names are checked. What the entry keeps (a decoded primitive, a frozen value) is
+      // never kept for a key that may be reserved (StoreCore.decode), so it can shadow no method.
       if (fast !== undefined && !core.closed) {
         const entry = fast(property);
-        const kept = entry === undefined ? undefined : core.kept(entry);
-        if (kept !== undefined) return kept;
+        if (entry !== undefined) {
+          const kept = core.kept(entry);
+          if (kept !== undefined) return kept;
+          if (!mayBeReserved(property)) return core.decodeUnkept(property, entry, true);
+        }
       }
-      if (mayBeReserved(property)) {
-        const method = methods[property];
-        if (method !== undefined) return method;
-        if (property === "size") return store.size();
-        if (property === "then") return undefined;
-      }
-      return store.read(property);
+      return methodOrRead(property);
     },
     set(_target, property, value) {
       if (typeof property === "symbol") throw symbolKeyError();

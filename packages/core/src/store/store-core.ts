@@ -118,7 +118,11 @@ export class StoreCore {
     if (kept !== undefined) return kept;
     // Nothing is kept for a key that may be a reserved name: the dict's get trap answers a kept
     // value before it looks for a method (see createDictProxy), which must then never be shadowed.
-    const keep = !mayBeReserved(key);
+    return this.decodeUnkept(key, entry, !mayBeReserved(key));
+  }
+
+  /** `decode` of an entry that keeps nothing this store may answer (see `kept`); `keep` says whether it may now. */
+  decodeUnkept(key: string, entry: BackendEntry, keep: boolean): unknown {
     return this.frozen ? this.frozenRead(key, entry, keep) : decodeCached(entry, keep);
   }
 
