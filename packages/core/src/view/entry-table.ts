@@ -2,17 +2,27 @@ import type { BackendEntry, ListedEntry } from "../backend.ts";
 import { type DecodeCache, UNDECODED } from "../codec/decoded-cache.ts";
 
 /**
- * What `peek` hands out: one object per table, refilled on every call. Its `decoded` reads and
- * writes the table's decode cache of the slot it points at, so what a dict read decodes outlives
- * the cursor (see DecodeCache).
+ * What `peek` hands out: one object per table, pointed at a slot on every call. Its fields read the
+ * table's arrays at that slot when asked (a dict read asks only for `decoded`), and `decoded` also
+ * writes the table's decode cache of the slot, so what a dict read decodes outlives the cursor (see
+ * DecodeCache).
  */
 class Cursor implements BackendEntry, DecodeCache {
-  value = "";
-  version = 0;
-  expiresAt: number | null = null;
   slot = 0;
 
   constructor(private readonly table: EntryTable) {}
+
+  get value(): string {
+    return this.table.valueAt(this.slot);
+  }
+
+  get version(): number {
+    return this.table.versionAt(this.slot);
+  }
+
+  get expiresAt(): number | null {
+    return this.table.expiryAt(this.slot);
+  }
 
   get decoded(): unknown {
     return this.table.decodedAt(this.slot);
@@ -59,13 +69,32 @@ export class EntryTable {
   peek(key: string): BackendEntry | undefined {
     const slot = this.slots.get(key);
     if (slot === undefined) return undefined;
-    const cursor = this.cursor;
-    cursor.slot = slot;
-    cursor.value = this.values[slot] as string;
-    cursor.version = this.versions[slot] as number;
+    this.cursor.slot = slot;
+    return this.cursor;
+  }
+
+  /** `peek` of a key live at `now()`: undefined when it is missing or expired (`now` runs only for a key with an expiry). */
+  peekLive(key: string, now: () => number): BackendEntry | undefined {
+    const slot = this.slots.get(key);
+    if (slot === undefined) return undefined;
+    // NaN (never expires) compares false.
     const expiry = this.expiries[slot] as number;
-    cursor.expiresAt = Number.isNaN(expiry) ? null : expiry;
-    return cursor;
+    if (expiry === expiry && expiry <= now()) return undefined;
+    this.cursor.slot = slot;
+    return this.cursor;
+  }
+
+  valueAt(slot: number): string {
+    return this.values[slot] as string;
+  }
+
+  versionAt(slot: number): number {
+    return this.versions[slot] as number;
+  }
+
+  expiryAt(slot: number): number | null {
+    const expiry = this.expiries[slot] as number;
+    return Number.isNaN(expiry) ? null : expiry;
   }
 
   /** A copy of a key's entry that stays valid. */

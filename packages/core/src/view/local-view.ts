@@ -439,10 +439,7 @@ export class LocalView implements DictSource, ExitGuarded {
   }
 
   private liveEntry(key: string): BackendEntry | undefined {
-    const entry = this.entries.peek(key);
-    if (entry === undefined) return undefined;
-    if (entry.expiresAt !== null && entry.expiresAt <= Date.now()) return undefined;
-    return entry;
+    return this.entries.peekLive(key, Date.now);
   }
 
   private covers(key: string): boolean {
