@@ -60,7 +60,8 @@ export function decodeCached(entry: { readonly value: string } & DecodeCache, ke
     return value;
   }
   // No cache, an object (NOT_PRIMITIVE), or a frozen store's record (never shared with a copying read).
-  if (cached === undefined || (typeof cached === "object" && cached !== null)) return decodeValue(entry.value);
+  if (cached === undefined || (typeof cached === "object" && cached !== null))
+    return decodeValue(entry.value);
   return cached;
 }
 

@@ -77,9 +77,8 @@ export class EntryTable {
   peekLive(key: string, now: () => number): BackendEntry | undefined {
     const slot = this.slots.get(key);
     if (slot === undefined) return undefined;
-    // NaN (never expires) compares false.
     const expiry = this.expiries[slot] as number;
-    if (expiry === expiry && expiry <= now()) return undefined;
+    if (!Number.isNaN(expiry) && expiry <= now()) return undefined;
     this.cursor.slot = slot;
     return this.cursor;
   }
