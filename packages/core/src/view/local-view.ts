@@ -11,7 +11,7 @@ import type {
   LoadFilter,
   WriteOptions,
 } from "../backend.ts";
-import { ENTRY_READER, type ReaderCarrier } from "../codec/entry-reader.ts";
+import { ENTRY_READER, type EntryReader, type ReaderCarrier } from "../codec/entry-reader.ts";
 import { isStoreError, StoreError } from "../errors.ts";
 import { expiryAt, ttlLeft } from "../expiry.ts";
 import type { DictSource } from "../store/dict-source.ts";
@@ -201,8 +201,10 @@ export class LocalView implements DictSource, ExitGuarded {
   }
 
   /** `get` without the NOT_LOADED check: undefined for a key outside the view (see entry-reader.ts). */
-  entryIfCovered(key: string): BackendEntry | undefined {
-    return this.covers(key) ? this.liveEntry(key) : undefined;
+  entryReader(): EntryReader {
+    // A view of the whole store covers every key: its reader skips the check.
+    if (this.filter === undefined) return (key) => this.liveEntry(key);
+    return (key) => (this.covers(key) ? this.liveEntry(key) : undefined);
   }
 
   has(store: string, key: string): boolean {
@@ -482,10 +484,7 @@ export class LocalView implements DictSource, ExitGuarded {
 
 // The dict's hot path reads a view's entries through this, which never throws: a key outside the
 // view reads as absent there, and the dict's general path (`get`) then throws NOT_LOADED for it.
-(LocalView.prototype.get as ReaderCarrier)[ENTRY_READER] = (source, _store) => {
-  const view = source as LocalView;
-  return (key) => view.entryIfCovered(key);
-};
+(LocalView.prototype.get as ReaderCarrier)[ENTRY_READER] = (source) => (source as LocalView).entryReader();
 
 function describeFilter(filter: LoadFilter | undefined): string {
   const parts: string[] = [];
