@@ -17,6 +17,19 @@ export const cases: BenchCase[] = [
     },
   },
   {
+    // The floor of a dict read that must look its key up: the trap above plus one Map.get.
+    target: "P1",
+    name: "floor: Proxy get trap doing one Map.get",
+    baselineName: "Map.get",
+    setup() {
+      const { map } = storeAndMap({ counter: 42 });
+      const proxy = new Proxy(Object.create(null) as Record<string, unknown>, {
+        get: (_target, property) => (typeof property === "string" ? map.get(property) : undefined),
+      });
+      return { measured: () => proxy.counter, baseline: () => map.get("counter") };
+    },
+  },
+  {
     target: "P1",
     name: "dict read store.k (integer)",
     baselineName: "Map.get",

@@ -22,6 +22,19 @@ export const cases: BenchCase[] = [
     },
   },
   {
+    // The floor of an `in` that must look its key up: the trap above plus one Map.has.
+    target: "P2",
+    name: "floor: Proxy has trap doing one Map.has",
+    baselineName: "Map.has",
+    setup() {
+      const { map } = pair();
+      const proxy = new Proxy(Object.create(null) as Record<string, unknown>, {
+        has: (_target, property) => typeof property === "string" && map.has(property),
+      });
+      return { measured: () => "present" in proxy, baseline: () => map.has("present") };
+    },
+  },
+  {
     target: "P2",
     name: '"k" in store (present)',
     baselineName: "Map.has",

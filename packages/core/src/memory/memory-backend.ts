@@ -14,6 +14,7 @@ import type {
   WriteOptions,
 } from "../backend.ts";
 import { addToStoredNumber } from "../codec/add-to-number.ts";
+import { ENTRY_READER, type EntryReader, type ReaderCarrier } from "../codec/entry-reader.ts";
 import { expiryOfWrite, planCommit } from "../commit-plan.ts";
 import { createError } from "../errors.ts";
 import { expiryAt, ttlLeft } from "../expiry.ts";
@@ -81,9 +82,37 @@ export const memoryBackend: BackendFactory<MemoryBackendOptions | undefined, tru
       // Versions of an earlier store of this name (dropped or renamed away) are not this table's history.
       found.forgetHistoryBefore(clock);
       tables.set(store, found);
+      const handle = handles.get(store);
+      if (handle !== undefined) handle.table = found;
     }
     return found;
   };
+  /*
+   * The table of each store a dict reads through an entry reader (see entry-reader.ts), kept here
+   * so the reader needs no lookup of the store. A handle whose table left (drop, rename, dispose)
+   * is emptied and forgotten: its readers then take the general path, which is always right.
+   */
+  const handles = new Map<string, { table: MemoryTable | undefined }>();
+  const forgetHandle = (store: string) => {
+    const handle = handles.get(store);
+    if (handle === undefined) return;
+    handle.table = undefined;
+    handles.delete(store);
+  };
+  const reader = (store: string): EntryReader => {
+    let handle = handles.get(store);
+    if (handle === undefined) {
+      handle = { table: tables.get(store) };
+      handles.set(store, handle);
+    }
+    const held = handle;
+    return (key) => {
+      const t = held.table;
+      return t === undefined ? entryOf(existing(store), key) : t.live(key);
+    };
+  };
+  const get: SyncBackend["get"] & ReaderCarrier = (store, key) => entryOf(existing(store), key);
+  get[ENTRY_READER] = (_source, store) => reader(store);
   const bump = (t: MemoryTable): number => {
     t.version = ++clock;
     return t.version;
@@ -97,7 +126,7 @@ export const memoryBackend: BackendFactory<MemoryBackendOptions | undefined, tru
     name: BACKEND_NAME,
     flags: { sync: true, ordered: true, persistent: false },
 
-    get: (store, key) => entryOf(existing(store), key),
+    get,
     getMany: (store, keys) => {
       const t = existing(store);
       return keys.map((key) => entryOf(t, key));
@@ -218,11 +247,14 @@ export const memoryBackend: BackendFactory<MemoryBackendOptions | undefined, tru
       tables.delete(from);
       tables.set(to, t);
       forgetLast();
+      forgetHandle(from);
+      forgetHandle(to);
       bump(t);
       t.forgetHistoryBefore(t.version);
     },
     dropStore(store) {
       forgetLast();
+      forgetHandle(store);
       if (!tables.delete(store)) return false;
       // A re-created store must start above every version the dropped one had.
       clock++;
@@ -230,6 +262,7 @@ export const memoryBackend: BackendFactory<MemoryBackendOptions | undefined, tru
     },
     dispose() {
       forgetLast();
+      for (const store of [...handles.keys()]) forgetHandle(store);
       tables.clear();
       tokens.clear();
     },

@@ -1,12 +1,13 @@
 import type { Backend, BackendEntry, CommitResult, CommitWrite } from "../backend.ts";
 import { decodeFrozen, encodeValue } from "../codec/codec.ts";
-import { decodeCached } from "../codec/decoded-cache.ts";
+import { decodeCached, type FrozenRecord, keptValue, noteFrozen } from "../codec/decoded-cache.ts";
 import { isShareable } from "../codec/shareable.ts";
 import { completeBackend } from "../complete-backend.ts";
 import { StoreError } from "../errors.ts";
 import { checkKey, checkValueSize, DEFAULT_LIMITS, type StoreLimits, ttlToMs } from "../limits.ts";
 import { memoryBackend } from "../memory/memory-backend.ts";
 import type { StoreOptions } from "./options.ts";
+import { mayBeReserved } from "./reserved-shapes.ts";
 
 /** Options of a single `set`. */
 export interface SetOptions {
@@ -25,6 +26,9 @@ export interface AtomicChannel {
   /** Brings the view up to date after a conflict. */
   refresh(): Promise<void>;
 }
+
+/** The last FrozenRecord owner number handed out. */
+let frozenOwners = 0;
 
 const DIRECT_CHANNEL: AtomicChannel = {
   prepare: () => Promise.resolve(),
@@ -53,7 +57,9 @@ export class StoreCore {
   /** Atomic operations always commit on the backend; a local view hooks in here. */
   channel: AtomicChannel = DIRECT_CHANNEL;
   /** Frozen mode: the decoded value of each key, valid while the stored text is the same string. */
-  private readonly frozenCache = new Map<string, { text: string; value: unknown }>();
+  private readonly frozenCache = new Map<string, FrozenRecord>();
+  /** Names this store on the frozen records it leaves on shared entries (see FrozenRecord); 0 when copying. */
+  private readonly frozenOwner: number;
 
   constructor(options: StoreOptions = {}) {
     this.ownsBackend = options.backend === undefined;
@@ -64,6 +70,7 @@ export class StoreCore {
     }
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.frozen = options.snapshots === "frozen";
+    this.frozenOwner = this.frozen ? ++frozenOwners : 0;
     this.throwOnMissing = options.missingKey === "throw";
     this.pageSize = options.pageSize ?? 500;
     this.readOnly = options.readOnly === true;
@@ -107,19 +114,28 @@ export class StoreCore {
 
   /** Decodes an entry's value as the snapshot mode says. */
   decode(key: string, entry: BackendEntry): unknown {
-    if (!this.frozen) return decodeCached(entry);
-    const cached = this.frozenCache.get(key);
-    if (cached !== undefined && cached.text === entry.value) return cached.value;
-    const value = decodeFrozen(entry.value);
-    if (isShareable(entry.value, value)) this.frozenCache.set(key, { text: entry.value, value });
-    return value;
+    const kept = keptValue(entry, this.frozenOwner);
+    if (kept !== undefined) return kept;
+    // Nothing is kept for a key that may be a reserved name: the dict's get trap answers a kept
+    // value before it looks for a method (see createDictProxy), which must then never be shadowed.
+    return this.decodeUnkept(key, entry, !mayBeReserved(key));
+  }
+
+  /** `decode` of an entry that keeps nothing this store may answer (see `kept`); `keep` says whether it may now. */
+  decodeUnkept(key: string, entry: BackendEntry, keep: boolean): unknown {
+    return this.frozen ? this.frozenRead(key, entry, keep) : decodeCached(entry, keep);
+  }
+
+  /** What a read of this entry may answer without decoding; `undefined` when it must decode. */
+  kept(entry: BackendEntry): unknown {
+    return keptValue(entry, this.frozenOwner);
   }
 
   /** Primes the frozen cache at write time, so the first read is as cheap as the rest. */
   remember(key: string, text: string): void {
     if (!this.frozen) return;
     const value = decodeFrozen(text);
-    if (isShareable(text, value)) this.frozenCache.set(key, { text, value });
+    if (isShareable(text, value)) this.frozenCache.set(key, { owner: this.frozenOwner, text, value });
     else this.frozenCache.delete(key);
   }
 
@@ -127,6 +143,23 @@ export class StoreCore {
     if (!this.frozen) return;
     if (key === undefined) this.frozenCache.clear();
     else this.frozenCache.delete(key);
+  }
+
+  /**
+   * A frozen read: the store's one frozen value per key (by key, so a listing and a dict read
+   * return the same object), also left on an entry that keeps a cache, so its next read skips the
+   * lookup. A value that may not be shared (see isShareable) is decoded for every read.
+   */
+  private frozenRead(key: string, entry: BackendEntry, keep: boolean): unknown {
+    let record = this.frozenCache.get(key);
+    if (record === undefined || record.text !== entry.value) {
+      const value = decodeFrozen(entry.value);
+      if (!isShareable(entry.value, value)) return value;
+      record = { owner: this.frozenOwner, text: entry.value, value };
+      this.frozenCache.set(key, record);
+    }
+    if (keep) noteFrozen(entry, record);
+    return record.value;
   }
 
   /** The result of a bracket read of a missing key. */

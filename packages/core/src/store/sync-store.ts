@@ -1,4 +1,5 @@
 import type { Backend, MaybePromise } from "../backend.ts";
+import { type EntryReader, fastEntryReader } from "../codec/entry-reader.ts";
 import { DictOperations, type ListingOptions } from "./dict-operations.ts";
 import type { DictSource } from "./dict-source.ts";
 import { type Page, pagedIterable } from "./paging.ts";
@@ -27,7 +28,16 @@ export class SyncStore {
   ) {
     this.backend = source ?? (core.backend as Backend<true>);
     this.ops = new DictOperations(core, this.backend);
+    this.fastReader = fastEntryReader(this.backend, core.name);
   }
+
+  /**
+   * The source's fast entry reader for this store, if it has one (see entry-reader.ts): the source
+   * answers from memory and its entries keep decoded values (memory slots, a local view's table),
+   * so the get trap may look a key up before it checks for a reserved name, and answer what the
+   * entry keeps (see createDictProxy).
+   */
+  readonly fastReader: EntryReader | undefined;
 
   /**
    * Bracket read: the value, or the missing-key policy. The hot path of the dict, kept direct: a

@@ -1,10 +1,36 @@
 import type { BackendEntry, ListedEntry } from "../backend.ts";
+import { type DecodeCache, UNDECODED } from "../codec/decoded-cache.ts";
 
-/** What `peek` hands out: one object per table, refilled on every call. */
-interface Cursor {
-  value: string;
-  version: number;
-  expiresAt: number | null;
+/**
+ * What `peek` hands out: one object per table, pointed at a slot on every call. Its fields read the
+ * table's arrays at that slot when asked (a dict read asks only for `decoded`), and `decoded` also
+ * writes the table's decode cache of the slot, so what a dict read decodes outlives the cursor (see
+ * DecodeCache).
+ */
+class Cursor implements BackendEntry, DecodeCache {
+  slot = 0;
+
+  constructor(private readonly table: EntryTable) {}
+
+  get value(): string {
+    return this.table.valueAt(this.slot);
+  }
+
+  get version(): number {
+    return this.table.versionAt(this.slot);
+  }
+
+  get expiresAt(): number | null {
+    return this.table.expiryAt(this.slot);
+  }
+
+  get decoded(): unknown {
+    return this.table.decodedAt(this.slot);
+  }
+
+  set decoded(known: unknown) {
+    this.table.keepDecoded(this.slot, known);
+  }
 }
 
 /** The slot arrays of a table that never held a key (never written: `set` grows them first). */
@@ -25,7 +51,13 @@ export class EntryTable {
   /** Absolute expiry in epoch ms; NaN when the key never expires. */
   private expiries = NO_SLOTS;
   private readonly free: number[] = [];
-  private readonly cursor: Cursor = { value: "", version: 0, expiresAt: null };
+  /**
+   * What dict reads decoded, by slot (a primitive, decoded once instead of on every read; see
+   * DecodeCache). Made on the first read, not at load: a view that is only listed or written pays
+   * nothing, one that is read 8 bytes a slot. Cached strings are mostly slices of their text.
+   */
+  private decoded: unknown[] | undefined;
+  private readonly cursor = new Cursor(this);
 
   get size(): number {
     return this.slots.size;
@@ -42,18 +74,50 @@ export class EntryTable {
   peek(key: string): BackendEntry | undefined {
     const slot = this.slots.get(key);
     if (slot === undefined) return undefined;
-    const cursor = this.cursor;
-    cursor.value = this.values[slot] as string;
-    cursor.version = this.versions[slot] as number;
+    this.cursor.slot = slot;
+    return this.cursor;
+  }
+
+  /** `peek` of a key live at `now()`: undefined when it is missing or expired (`now` runs only for a key with an expiry). */
+  peekLive(key: string, now: () => number): BackendEntry | undefined {
+    const slot = this.slots.get(key);
+    if (slot === undefined) return undefined;
     const expiry = this.expiries[slot] as number;
-    cursor.expiresAt = Number.isNaN(expiry) ? null : expiry;
-    return cursor;
+    if (!Number.isNaN(expiry) && expiry <= now()) return undefined;
+    this.cursor.slot = slot;
+    return this.cursor;
+  }
+
+  valueAt(slot: number): string {
+    return this.values[slot] as string;
+  }
+
+  versionAt(slot: number): number {
+    return this.versions[slot] as number;
+  }
+
+  expiryAt(slot: number): number | null {
+    const expiry = this.expiries[slot] as number;
+    return Number.isNaN(expiry) ? null : expiry;
   }
 
   /** A copy of a key's entry that stays valid. */
   entry(key: string): BackendEntry | undefined {
     const found = this.peek(key);
-    return found === undefined ? undefined : { ...found };
+    return found === undefined
+      ? undefined
+      : { value: found.value, version: found.version, expiresAt: found.expiresAt };
+  }
+
+  /** The decode cache of a slot (see DecodeCache); `UNDECODED` until a read fills it. */
+  decodedAt(slot: number): unknown {
+    const known = this.decoded?.[slot];
+    return known === undefined ? UNDECODED : known;
+  }
+
+  keepDecoded(slot: number, known: unknown): void {
+    this.decoded ??= new Array(this.versions.length);
+    this.decoded[slot] = known;
   }
 
   /** The version of a key, or -1 when the table does not hold it. */
@@ -70,6 +134,7 @@ export class EntryTable {
       this.slots.set(key, slot);
     }
     this.values[slot] = value;
+    if (this.decoded !== undefined) this.decoded[slot] = undefined;
     this.versions[slot] = version;
     this.expiries[slot] = expiresAt ?? Number.NaN;
   }
@@ -79,6 +144,7 @@ export class EntryTable {
     if (slot === undefined) return false;
     this.slots.delete(key);
     this.values[slot] = undefined;
+    if (this.decoded !== undefined) this.decoded[slot] = undefined;
     this.free.push(slot);
     return true;
   }
@@ -86,6 +152,7 @@ export class EntryTable {
   clear(): void {
     this.slots.clear();
     this.values = [];
+    this.decoded = undefined;
     this.free.length = 0;
   }
 
@@ -122,5 +189,11 @@ export class EntryTable {
     const expiries = new Float64Array(size);
     expiries.set(this.expiries);
     this.expiries = expiries;
+    if (this.decoded !== undefined) {
+      // A new array rather than a longer one: writing far past an array's end can make V8 store it as a dictionary.
+      const decoded = new Array<unknown>(size);
+      for (let i = 0; i < this.decoded.length; i++) decoded[i] = this.decoded[i];
+      this.decoded = decoded;
+    }
   }
 }

@@ -4,7 +4,7 @@ import type { StoreError } from "../errors.ts";
 /*
  * A process that ends with writes still buffered in a local view would lose them silently
  * (reliability.md F19). Views with buffered writes register here. When the event loop runs dry
- * (`beforeExit`) or on SIGTERM/SIGINT, they are given the operation deadline to commit; whatever is
+ * (`beforeExit`) or on SIGTERM/SIGINT, they are given EXIT_DEADLINE_MS to commit; whatever is
  * then not known to be committed is reported on stderr, per store and key, as "not committed" or
  * "outcome unknown" (a commit that was sent and never answered may have been applied: someone who
  * re-applies it on the word "not committed" would apply it twice), and the exit code says so.
@@ -30,7 +30,11 @@ export interface ExitGuarded {
   unsettled(): Unsettled | undefined;
 }
 
-/** How long buffered writes get to commit at exit: the default operation deadline. */
+/**
+ * How long buffered writes get to commit at exit. Fixed, not the backend's `timeoutMs`: a smaller
+ * one ends the wait sooner anyway (every call settles within it), and a larger one must not delay
+ * the report past the SIGKILL a process manager sends after its grace period (docs/process-exit.md).
+ */
 const EXIT_DEADLINE_MS = 5000;
 /** At most this many keys are named per store and kind; the rest are counted. */
 const KEYS_SHOWN = 50;

@@ -11,6 +11,7 @@ import type {
   LoadFilter,
   WriteOptions,
 } from "../backend.ts";
+import { ENTRY_READER, type EntryReader, type ReaderCarrier } from "../codec/entry-reader.ts";
 import { isStoreError, StoreError } from "../errors.ts";
 import { expiryAt, ttlLeft } from "../expiry.ts";
 import type { DictSource } from "../store/dict-source.ts";
@@ -204,10 +205,14 @@ export class LocalView implements DictSource, ExitGuarded {
   /** The live entry, in an object the view reuses (see EntryTable.peek): read it before the next call. */
   get(_store: string, key: string): BackendEntry | undefined {
     this.cover(key);
-    const entry = this.entries.peek(key);
-    if (entry === undefined) return undefined;
-    if (entry.expiresAt !== null && entry.expiresAt <= Date.now()) return undefined;
-    return entry;
+    return this.liveEntry(key);
+  }
+
+  /** `get` without the NOT_LOADED check: undefined for a key outside the view (see entry-reader.ts). */
+  entryReader(): EntryReader {
+    // A view of the whole store covers every key: its reader skips the check.
+    if (this.filter === undefined) return (key) => this.liveEntry(key);
+    return (key) => (this.covers(key) ? this.liveEntry(key) : undefined);
   }
 
   has(store: string, key: string): boolean {
@@ -451,6 +456,10 @@ export class LocalView implements DictSource, ExitGuarded {
     }
   }
 
+  private liveEntry(key: string): BackendEntry | undefined {
+    return this.entries.peekLive(key, Date.now);
+  }
+
   private covers(key: string): boolean {
     const filter = this.filter;
     if (filter === undefined) return true;
@@ -488,6 +497,10 @@ export class LocalView implements DictSource, ExitGuarded {
     );
   }
 }
+
+// The dict's hot path reads a view's entries through this, which never throws: a key outside the
+// view reads as absent there, and the dict's general path (`get`) then throws NOT_LOADED for it.
+(LocalView.prototype.get as ReaderCarrier)[ENTRY_READER] = (source) => (source as LocalView).entryReader();
 
 function describeFilter(filter: LoadFilter | undefined): string {
   const parts: string[] = [];

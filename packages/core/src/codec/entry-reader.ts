@@ -1,0 +1,25 @@
+import type { BackendEntry } from "../backend-types.ts";
+
+/**
+ * A faster form of an in-memory source's `get`, for the dict's hot path: `reader(source, store)`
+ * returns a function of the key alone that answers what `source.get(store, key)` answers, with the
+ * store's lookup done once, and that never throws (where `get` would, it answers undefined and
+ * leaves the error to the dict's general path). It hangs on the `get` function itself, so a wrapper
+ * that replaces `get` (to count, log or fault calls) drops it with it, and one that keeps `get`
+ * keeps a reader that agrees with it. Only the memory backend and local views have one: a source
+ * without one is read through `get` alone. Internal to the core: not part of the Backend contract.
+ */
+export const ENTRY_READER: unique symbol = Symbol("dictstore.entryReader");
+
+/** Reads one store's entries by key. */
+export type EntryReader = (key: string) => BackendEntry | undefined;
+
+/** A `get` that may carry a reader. */
+export interface ReaderCarrier {
+  [ENTRY_READER]?: (source: object, store: string) => EntryReader;
+}
+
+/** The reader that `source.get` carries for `store`, if it carries one. */
+export function fastEntryReader(source: { get: unknown }, store: string): EntryReader | undefined {
+  return (source.get as ReaderCarrier)[ENTRY_READER]?.(source, store);
+}
