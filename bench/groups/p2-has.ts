@@ -35,6 +35,20 @@ export const cases: BenchCase[] = [
     },
   },
   {
+    // The same for a missing key: a trap answering false costs more on every Proxy, since the
+    // engine then checks the target for a property the trap may not hide (a non-configurable one).
+    target: "P2",
+    name: "floor: Proxy has trap doing one Map.has (missing key)",
+    baselineName: "Map.has",
+    setup() {
+      const { map } = pair();
+      const proxy = new Proxy(Object.setPrototypeOf({}, null) as Record<string, unknown>, {
+        has: (_target, property) => typeof property === "string" && map.has(property),
+      });
+      return { measured: () => "absent" in proxy, baseline: () => map.has("absent") };
+    },
+  },
+  {
     target: "P2",
     name: '"k" in store (present)',
     baselineName: "Map.has",

@@ -24,6 +24,15 @@ function exceedsUtf8(text: string, limit: number): boolean {
 }
 
 /**
+ * Whether `checkKey` accepts this string as it is: the same two tests, without building an error.
+ * For `in` on a missing key, which must still throw for a malformed one but answers `false` for
+ * every other.
+ */
+export function isValidKeyText(text: string, limits: StoreLimits): boolean {
+  return text.isWellFormed() && !exceedsUtf8(text, limits.maxKeyBytes);
+}
+
+/**
  * Validates and normalises a key: strings as they are (never normalised), numbers as object keys
  * coerce them. Throws `INVALID_KEY` or `LIMIT_EXCEEDED`.
  */

@@ -11,8 +11,12 @@ import type { BackendEntry } from "../backend-types.ts";
  */
 export const ENTRY_READER: unique symbol = Symbol("dictstore.entryReader");
 
-/** Reads one store's entries by key. */
-export type EntryReader = (key: string) => BackendEntry | undefined;
+/**
+ * Reads one store's entries by key. `coversEveryKey` says that a miss is final: the key has no live
+ * entry in the store (a reader of a limited view also misses keys outside the view, which its
+ * source's general path refuses with NOT_LOADED).
+ */
+export type EntryReader = ((key: string) => BackendEntry | undefined) & { coversEveryKey?: boolean };
 
 /** A `get` that may carry a reader. */
 export interface ReaderCarrier {

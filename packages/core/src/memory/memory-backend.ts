@@ -106,10 +106,12 @@ export const memoryBackend: BackendFactory<MemoryBackendOptions | undefined, tru
       handles.set(store, handle);
     }
     const held = handle;
-    return (key) => {
+    const read: EntryReader = (key) => {
       const t = held.table;
       return t === undefined ? entryOf(existing(store), key) : t.live(key);
     };
+    read.coversEveryKey = true;
+    return read;
   };
   const get: SyncBackend["get"] & ReaderCarrier = (store, key) => entryOf(existing(store), key);
   get[ENTRY_READER] = (_source, store) => reader(store);

@@ -1,5 +1,6 @@
 import { inspect } from "node:util";
 import { StoreError } from "../errors.ts";
+import { isValidKeyText } from "../limits.ts";
 import { RESERVED_KEYS } from "../reserved.ts";
 import { DICT_METHODS } from "./dict-methods.ts";
 import { mayBeReserved } from "./reserved-shapes.ts";
@@ -53,6 +54,8 @@ export function createDictProxy<T>(store: SyncStore): DataStore<T> {
   const methods = buildMethods(store);
   const core = store.core;
   const fast = store.fastReader;
+  const missIsFinal = fast?.coversEveryKey === true;
+  const limits = core.limits;
   /** A property read the hot path left: a reserved name's method or property, else a checked read. */
   const methodOrRead = (property: string): unknown => {
     if (mayBeReserved(property)) {
@@ -86,7 +89,15 @@ export function createDictProxy<T>(store: SyncStore): DataStore<T> {
       return true;
     },
     has(_target, property) {
-      if (typeof property === "symbol") return false;
+      if (typeof property !== "string") return false;
+      // The get trap's hot path, for `in`: a key with an entry was valid when it was stored, so it
+      // needs no check. A miss is final when the reader sees every key of the store (a limited
+      // view's reader does not: its general path throws NOT_LOADED for a key outside the view), and
+      // then only a malformed key must go on, to throw.
+      if (fast !== undefined && !core.closed) {
+        if (fast(property) !== undefined) return true;
+        if (missIsFinal && isValidKeyText(property, limits)) return false;
+      }
       return store.has(property);
     },
     deleteProperty(_target, property) {

@@ -211,7 +211,11 @@ export class LocalView implements DictSource, ExitGuarded {
   /** `get` without the NOT_LOADED check: undefined for a key outside the view (see entry-reader.ts). */
   entryReader(): EntryReader {
     // A view of the whole store covers every key: its reader skips the check.
-    if (this.filter === undefined) return (key) => this.liveEntry(key);
+    if (this.filter === undefined) {
+      const read: EntryReader = (key) => this.liveEntry(key);
+      read.coversEveryKey = true;
+      return read;
+    }
     return (key) => (this.covers(key) ? this.liveEntry(key) : undefined);
   }
 
