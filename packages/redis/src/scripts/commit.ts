@@ -12,12 +12,14 @@ function ttlArg(write: Extract<CommitWrite, { type: "set" }>): string {
 }
 
 /**
- * The conditional commit; plain writes are commits without checks (commit.lua). Sets without a
+ * The conditional commit; plain writes are commits without checks (commit.lua, after its fast
+ * path for a view's flush of plain sets, commit-fast.lua). Sets without a
  * TTL are not echoed back in `changes`: the decoder adds them from the request.
  */
 export const commitScript = defineScript({
   file: "commit",
   prelude: true,
+  fastPath: "commit-fast",
   numberOfKeys: 7,
   encode(a: CommitArgs) {
     const r = a.request;

@@ -14,18 +14,23 @@ export interface Script<Args, Result> {
   decode(reply: unknown): Result;
 }
 
-/** A script from its `.lua` file; `prelude` prepends the helpers shared by store scripts. */
+/**
+ * A script from its `.lua` file; `prelude` prepends the helpers shared by store scripts, and
+ * `fastPath` names a file put before them: it answers the common case without paying for their
+ * definitions, and falls through to the script otherwise.
+ */
 export function defineScript<Args, Result>(spec: {
   readonly file: string;
   readonly prelude?: boolean;
+  readonly fastPath?: string;
   readonly numberOfKeys: number;
   encode(args: Args): (string | number)[];
   decode(reply: unknown): Result;
 }): Script<Args, Result> {
-  const body = luaText(spec.file);
+  const body = spec.prelude === true ? `${luaText("prelude")}\n${luaText(spec.file)}` : luaText(spec.file);
   return {
     command: `dictstore_${spec.file.replace(/-/g, "_")}`,
-    lua: spec.prelude === true ? `${luaText("prelude")}\n${body}` : body,
+    lua: spec.fastPath === undefined ? body : `${luaText(spec.fastPath)}\n${body}`,
     numberOfKeys: spec.numberOfKeys,
     encode: spec.encode,
     decode: spec.decode,
