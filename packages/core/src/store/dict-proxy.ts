@@ -1,7 +1,7 @@
 import { inspect } from "node:util";
 import { StoreError } from "../errors.ts";
 import { RESERVED_KEYS } from "../reserved.ts";
-import { DICT_METHODS } from "./dict-methods.ts";
+import { DICT_METHODS, type MethodMaker } from "./dict-methods.ts";
 import { mayBeReserved } from "./reserved-shapes.ts";
 import type { SyncStore } from "./sync-store.ts";
 import type { DataStore } from "./types.ts";
@@ -22,11 +22,21 @@ function symbolKeyError(): TypeError {
   return new TypeError("[@dictstore/core] Store keys are strings (or numbers); a symbol cannot be a key.");
 }
 
-/** The reserved methods of one store, made once so every read returns the same function. */
-function buildMethods(store: SyncStore): Record<string, unknown> {
-  const methods: Record<string, unknown> = Object.create(null);
-  for (const [name, make] of Object.entries(DICT_METHODS)) methods[name] = make(store, createDictProxy);
-  return methods;
+/**
+ * The reserved methods of one store, each made on its first read and kept, so every read returns the
+ * same function. Made lazily, not all at open: a step that opens a view, reads a few keys and closes
+ * it uses few or none of them, and opening a view is on the path of every step (P6).
+ */
+function lazyMethods(store: SyncStore): (name: string) => unknown {
+  const made: Record<string, unknown> = Object.create(null);
+  return (name) => {
+    const method = made[name];
+    if (method !== undefined || !Object.hasOwn(DICT_METHODS, name)) return method;
+    const make = DICT_METHODS[name as keyof typeof DICT_METHODS] as MethodMaker;
+    const fresh = make(store, createDictProxy);
+    made[name] = fresh;
+    return fresh;
+  };
 }
 
 /** Answers the symbols the runtime reads off objects, locally: no symbol ever reaches the backend. */
@@ -50,13 +60,13 @@ function symbolValue(store: SyncStore, symbol: symbol): unknown {
  * Proxy invariant can bite and `"toString" in store` is false; every trap answers from the store.
  */
 export function createDictProxy<T>(store: SyncStore): DataStore<T> {
-  const methods = buildMethods(store);
+  const methodNamed = lazyMethods(store);
   const core = store.core;
   const fast = store.fastReader;
   /** A property read the hot path left: a reserved name's method or property, else a checked read. */
   const methodOrRead = (property: string): unknown => {
     if (mayBeReserved(property)) {
-      const method = methods[property];
+      const method = methodNamed(property);
       if (method !== undefined) return method;
       if (property === "size") return store.size();
       if (property === "then") return undefined;

@@ -63,7 +63,7 @@ function keysOf(batch: Batch): string[] {
  * atomic commit at the end of the tick. Every commit brings back what others changed since, so the
  * view refreshes as a side effect.
  */
-export class LocalView implements DictSource, ExitGuarded {
+export class LocalView implements DictSource, ExitGuarded, AtomicChannel {
   private entries = new EntryTable();
   private version = 0;
   private buffered: Batch = emptyBatch();
@@ -86,13 +86,18 @@ export class LocalView implements DictSource, ExitGuarded {
     private readonly wholeListings = false,
   ) {}
 
-  /** The hooks that let atomic operations commit on the backend and keep this view current. */
-  readonly channel: AtomicChannel = {
-    prepare: () => this.flush(),
-    since: () => this.version,
-    absorb: (result) => this.absorb(result),
-    refresh: () => this.refresh(),
-  };
+  // The view is itself the channel of its store's atomic operations (prepare, since, absorb, refresh):
+  // methods on the prototype, so opening a view makes no closures for them.
+
+  /** Commits the buffered writes before an atomic operation reads. */
+  prepare(): Promise<void> {
+    return this.flush();
+  }
+
+  /** The version this view is at: a commit brings back what changed since. */
+  since(): number {
+    return this.version;
+  }
 
   /**
    * Loads the store (or the filtered part) in one round trip: a whole store that a closed view in
@@ -374,7 +379,8 @@ export class LocalView implements DictSource, ExitGuarded {
     this.buffered = { clear: batch.clear, writes, ttls };
   }
 
-  private async absorb(result: CommitResult): Promise<void> {
+  /** Applies a successful commit's result: its version, and what others changed since this view's. */
+  async absorb(result: CommitResult): Promise<void> {
     if (!result.ok) {
       // Plain writes carry no checks, so only a backend bug lands here.
       throw new StoreError(
