@@ -73,22 +73,36 @@ export function createDictProxy<T>(store: SyncStore): DataStore<T> {
     }
     return store.read(property);
   };
-  const handler: ProxyHandler<object> = {
-    get(_target, property) {
-      if (typeof property !== "string") return symbolValue(store, property);
-      // The hot path, for a source that reads from memory: the key's entry, looked up before the
-      // reserved names are checked. What the entry keeps (a decoded primitive, a frozen value) is
-      // never kept for a key that may be reserved (StoreCore.decode), so it can shadow no method.
-      if (fast !== undefined && !core.closed) {
-        const entry = fast(property);
-        if (entry !== undefined) {
-          const kept = core.kept(entry);
-          if (kept !== undefined) return kept;
-          if (!mayBeReserved(property)) return core.decodeUnkept(property, entry, true);
-        }
+  /** The get trap after the symbol check: the hot path, then the reserved names and the checked read. */
+  const read = (property: string): unknown => {
+    // The hot path, for a source that reads from memory: the key's entry, looked up before the
+    // reserved names are checked. What the entry keeps (a decoded primitive, a frozen value) is
+    // never kept for a key that may be reserved (StoreCore.decode), so it can shadow no method.
+    if (fast !== undefined && !core.closed) {
+      const entry = fast(property);
+      if (entry !== undefined) {
+        const kept = core.kept(entry);
+        if (kept !== undefined) return kept;
+        if (!mayBeReserved(property)) return core.decodeUnkept(property, entry, true);
       }
-      return methodOrRead(property);
-    },
+    }
+    return methodOrRead(property);
+  };
+  const keptOf = store.keptReader;
+  const handler: ProxyHandler<object> = {
+    // Two traps, chosen once, so a source without a kept reader (the memory backend) pays no test
+    // for it. A kept primitive, like the entry's, is never kept for a key that may be reserved.
+    get:
+      keptOf === undefined
+        ? (_target, property) => (typeof property === "string" ? read(property) : symbolValue(store, property))
+        : (_target, property) => {
+            if (typeof property !== "string") return symbolValue(store, property);
+            if (!core.closed) {
+              const kept = keptOf(property);
+              if (kept !== undefined) return kept;
+            }
+            return read(property);
+          },
     set(_target, property, value) {
       if (typeof property === "symbol") throw symbolKeyError();
       if (mayBeReserved(property) && RESERVED_KEYS.has(property)) throw reservedKeyError(property, "assign");

@@ -11,7 +11,14 @@ import type {
   LoadFilter,
   WriteOptions,
 } from "../backend.ts";
-import { ENTRY_READER, type EntryReader, type ReaderCarrier } from "../codec/entry-reader.ts";
+import {
+  ENTRY_READER,
+  type EntryReader,
+  KEPT_READER,
+  type KeptReader,
+  type KeptReaderCarrier,
+  type ReaderCarrier,
+} from "../codec/entry-reader.ts";
 import { isStoreError, StoreError } from "../errors.ts";
 import { expiryAt, ttlLeft } from "../expiry.ts";
 import type { DictSource } from "../store/dict-source.ts";
@@ -218,6 +225,12 @@ export class LocalView implements DictSource, ExitGuarded, AtomicChannel {
     // A view of the whole store covers every key: its reader skips the check.
     if (this.filter === undefined) return (key) => this.liveEntry(key);
     return (key) => (this.covers(key) ? this.liveEntry(key) : undefined);
+  }
+
+  /** The kept primitive of a live key, else undefined (see KEPT_READER); like entryReader, never throws. */
+  keptReader(): KeptReader {
+    if (this.filter === undefined) return (key) => this.entries.keptLive(key, Date.now);
+    return (key) => (this.covers(key) ? this.entries.keptLive(key, Date.now) : undefined);
   }
 
   has(store: string, key: string): boolean {
@@ -507,6 +520,7 @@ export class LocalView implements DictSource, ExitGuarded, AtomicChannel {
 // The dict's hot path reads a view's entries through this, which never throws: a key outside the
 // view reads as absent there, and the dict's general path (`get`) then throws NOT_LOADED for it.
 (LocalView.prototype.get as ReaderCarrier)[ENTRY_READER] = (source) => (source as LocalView).entryReader();
+(LocalView.prototype.get as KeptReaderCarrier)[KEPT_READER] = (source) => (source as LocalView).keptReader();
 
 function describeFilter(filter: LoadFilter | undefined): string {
   const parts: string[] = [];
