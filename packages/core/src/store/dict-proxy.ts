@@ -94,7 +94,8 @@ export function createDictProxy<T>(store: SyncStore): DataStore<T> {
     // for it. A kept primitive, like the entry's, is never kept for a key that may be reserved.
     get:
       keptOf === undefined
-        ? (_target, property) => (typeof property === "string" ? read(property) : symbolValue(store, property))
+        ? (_target, property) =>
+            typeof property === "string" ? read(property) : symbolValue(store, property)
         : (_target, property) => {
             if (typeof property !== "string") return symbolValue(store, property);
             if (!core.closed) {
