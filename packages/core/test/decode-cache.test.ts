@@ -1,6 +1,6 @@
 import { close, createStore, flush, memoryBackend, openStore, refresh } from "@dictstore/core";
 import { asAsyncBackend } from "@dictstore/testing";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 /*
  * A read decodes a stored primitive once and keeps it beside the entry (memory slots, a local
@@ -140,6 +140,42 @@ describe("decoded values kept by a local view", () => {
     expect(view.c).toBe(3);
     expect(view.a).toBeUndefined();
     await close(view);
+  });
+
+  it("a cached primitive expires with its key's TTL", async () => {
+    const backend = asAsyncBackend(memoryBackend(undefined));
+    const view = await openStore({ backend, name: "ttl" });
+    const start = Date.now();
+    const clock = vi.spyOn(Date, "now").mockReturnValue(start);
+    try {
+      view.set("n", 7, { ttl: 10 });
+      expect(view.n).toBe(7);
+      expect(view.n).toBe(7);
+      clock.mockReturnValue(start + 9_000);
+      expect(view.n).toBe(7);
+      clock.mockReturnValue(start + 10_001);
+      expect(view.n).toBeUndefined();
+    } finally {
+      clock.mockRestore();
+    }
+    await close(view);
+  });
+
+  it("a closed view's cached read throws CLOSED; the next open sees what changed meanwhile", async () => {
+    const backend = asAsyncBackend(memoryBackend(undefined));
+    const view = await openStore({ backend, name: "reopen" });
+    view.n = 1;
+    expect(view.n).toBe(1);
+    expect(view.n).toBe(1);
+    await close(view);
+    expect(() => view.n).toThrow(expect.objectContaining({ code: "CLOSED" }));
+    const writer = await openStore({ backend, name: "reopen", load: { keys: ["n"] } });
+    writer.n = 2;
+    await close(writer);
+    const again = await openStore({ backend, name: "reopen" });
+    expect(again.n).toBe(2);
+    expect(again.n).toBe(2);
+    await close(again);
   });
 
   it("cached values survive the table growing past its first capacity", async () => {

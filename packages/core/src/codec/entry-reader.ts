@@ -27,3 +27,25 @@ export interface ReaderCarrier {
 export function fastEntryReader(source: { get: unknown }, store: string): EntryReader | undefined {
   return (source.get as ReaderCarrier)[ENTRY_READER]?.(source, store);
 }
+
+/**
+ * Reads, by key, the primitive a dict read decoded and left on the entry (see DecodeCache), when the
+ * key is live: `undefined` when nothing is kept (never read, an object, a frozen record, expired,
+ * absent), and the dict then takes its entry path. A source whose entries live in arrays (a local
+ * view's table) offers it beside its entry reader, so a repeated read of a primitive needs no entry
+ * object and one lookup (P5). Hangs on `get` like ENTRY_READER, for the same reason.
+ */
+export const KEPT_READER: unique symbol = Symbol("dictstore.keptReader");
+
+/** Reads one store's kept primitives by key. */
+export type KeptReader = (key: string) => unknown;
+
+/** A `get` that may carry a kept-value reader. */
+export interface KeptReaderCarrier {
+  [KEPT_READER]?: (source: object, store: string) => KeptReader;
+}
+
+/** The kept-value reader that `source.get` carries for `store`, if it carries one. */
+export function fastKeptReader(source: { get: unknown }, store: string): KeptReader | undefined {
+  return (source.get as KeptReaderCarrier)[KEPT_READER]?.(source, store);
+}

@@ -6,7 +6,7 @@ import { type DictFactory, directTransactionSource, runTransaction } from "./tra
 import type { UpdateRecipe } from "./types.ts";
 
 /** Makes one reserved method of a store; the dict factory is injected so this module needs no proxy. */
-type MethodMaker = (store: SyncStore, makeDict: DictFactory) => (...args: never[]) => unknown;
+export type MethodMaker = (store: SyncStore, makeDict: DictFactory) => (...args: never[]) => unknown;
 
 /**
  * The reserved methods of a dict store, by name. RESERVED_KEYS is derived from this object, so a

@@ -2,7 +2,7 @@ import { inspect } from "node:util";
 import { StoreError } from "../errors.ts";
 import { isValidKeyText } from "../limits.ts";
 import { RESERVED_KEYS } from "../reserved.ts";
-import { DICT_METHODS } from "./dict-methods.ts";
+import { DICT_METHODS, type MethodMaker } from "./dict-methods.ts";
 import { mayBeReserved } from "./reserved-shapes.ts";
 import type { SyncStore } from "./sync-store.ts";
 import type { DataStore } from "./types.ts";
@@ -23,11 +23,21 @@ function symbolKeyError(): TypeError {
   return new TypeError("[@dictstore/core] Store keys are strings (or numbers); a symbol cannot be a key.");
 }
 
-/** The reserved methods of one store, made once so every read returns the same function. */
-function buildMethods(store: SyncStore): Record<string, unknown> {
-  const methods: Record<string, unknown> = Object.create(null);
-  for (const [name, make] of Object.entries(DICT_METHODS)) methods[name] = make(store, createDictProxy);
-  return methods;
+/**
+ * The reserved methods of one store, each made on its first read and kept, so every read returns the
+ * same function. Made lazily, not all at open: a step that opens a view, reads a few keys and closes
+ * it uses few or none of them, and opening a view is on the path of every step (P6).
+ */
+function lazyMethods(store: SyncStore): (name: string) => unknown {
+  const made: Record<string, unknown> = Object.create(null);
+  return (name) => {
+    const method = made[name];
+    if (method !== undefined || !Object.hasOwn(DICT_METHODS, name)) return method;
+    const make = DICT_METHODS[name as keyof typeof DICT_METHODS] as MethodMaker;
+    const fresh = make(store, createDictProxy);
+    made[name] = fresh;
+    return fresh;
+  };
 }
 
 /** Answers the symbols the runtime reads off objects, locally: no symbol ever reaches the backend. */
@@ -51,7 +61,7 @@ function symbolValue(store: SyncStore, symbol: symbol): unknown {
  * Proxy invariant can bite and `"toString" in store` is false; every trap answers from the store.
  */
 export function createDictProxy<T>(store: SyncStore): DataStore<T> {
-  const methods = buildMethods(store);
+  const methodNamed = lazyMethods(store);
   const core = store.core;
   const fast = store.fastReader;
   const missIsFinal = fast?.coversEveryKey === true;
@@ -59,29 +69,44 @@ export function createDictProxy<T>(store: SyncStore): DataStore<T> {
   /** A property read the hot path left: a reserved name's method or property, else a checked read. */
   const methodOrRead = (property: string): unknown => {
     if (mayBeReserved(property)) {
-      const method = methods[property];
+      const method = methodNamed(property);
       if (method !== undefined) return method;
       if (property === "size") return store.size();
       if (property === "then") return undefined;
     }
     return store.read(property);
   };
-  const handler: ProxyHandler<object> = {
-    get(_target, property) {
-      if (typeof property !== "string") return symbolValue(store, property);
-      // The hot path, for a source that reads from memory: the key's entry, looked up before the
-      // reserved names are checked. What the entry keeps (a decoded primitive, a frozen value) is
-      // never kept for a key that may be reserved (StoreCore.decode), so it can shadow no method.
-      if (fast !== undefined && !core.closed) {
-        const entry = fast(property);
-        if (entry !== undefined) {
-          const kept = core.kept(entry);
-          if (kept !== undefined) return kept;
-          if (!mayBeReserved(property)) return core.decodeUnkept(property, entry, true);
-        }
+  /** The get trap after the symbol check: the hot path, then the reserved names and the checked read. */
+  const read = (property: string): unknown => {
+    // The hot path, for a source that reads from memory: the key's entry, looked up before the
+    // reserved names are checked. What the entry keeps (a decoded primitive, a frozen value) is
+    // never kept for a key that may be reserved (StoreCore.decode), so it can shadow no method.
+    if (fast !== undefined && !core.closed) {
+      const entry = fast(property);
+      if (entry !== undefined) {
+        const kept = core.kept(entry);
+        if (kept !== undefined) return kept;
+        if (!mayBeReserved(property)) return core.decodeUnkept(property, entry, true);
       }
-      return methodOrRead(property);
-    },
+    }
+    return methodOrRead(property);
+  };
+  const keptOf = store.keptReader;
+  const handler: ProxyHandler<object> = {
+    // Two traps, chosen once, so a source without a kept reader (the memory backend) pays no test
+    // for it. A kept primitive, like the entry's, is never kept for a key that may be reserved.
+    get:
+      keptOf === undefined
+        ? (_target, property) =>
+            typeof property === "string" ? read(property) : symbolValue(store, property)
+        : (_target, property) => {
+            if (typeof property !== "string") return symbolValue(store, property);
+            if (!core.closed) {
+              const kept = keptOf(property);
+              if (kept !== undefined) return kept;
+            }
+            return read(property);
+          },
     set(_target, property, value) {
       if (typeof property === "symbol") throw symbolKeyError();
       if (mayBeReserved(property) && RESERVED_KEYS.has(property)) throw reservedKeyError(property, "assign");

@@ -109,20 +109,35 @@ export async function openStore<T = Record<string, unknown>>(
   }
   const core = new StoreCore(options);
   const view = new LocalView(core, options.load, options.viewListings === "whole");
-  core.channel = view.channel;
+  core.channel = view;
   await view.load();
   const store = new SyncStore(core, view);
-  const handle: StoreHandle = {
-    core,
-    transactions: directTransactionSource(store),
-    flush: async () => {
-      await view.flush();
-    },
-    refresh: () => view.refresh(),
-    closed: () => view.park(),
-    discard: () => view.discard(),
-  };
-  return registerStore(createDictProxy<T>(store), handle);
+  return registerStore(createDictProxy<T>(store), new ViewHandle(core, directTransactionSource(store), view));
+}
+
+/** The handle of a store served by a local view (a class, so an open makes no closures for it). */
+class ViewHandle implements StoreHandle {
+  constructor(
+    readonly core: StoreCore,
+    readonly transactions: TransactionSource,
+    private readonly view: LocalView,
+  ) {}
+
+  flush(): Promise<void> {
+    return this.view.flush();
+  }
+
+  refresh(): Promise<void> {
+    return this.view.refresh();
+  }
+
+  closed(): void {
+    this.view.park();
+  }
+
+  discard(): void {
+    this.view.discard();
+  }
 }
 
 /** Opens the all-async form of a store (every method returns a promise), over any backend. */

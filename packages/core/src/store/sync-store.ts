@@ -1,5 +1,5 @@
 import type { Backend, MaybePromise } from "../backend.ts";
-import { type EntryReader, fastEntryReader } from "../codec/entry-reader.ts";
+import { type EntryReader, fastEntryReader, fastKeptReader, type KeptReader } from "../codec/entry-reader.ts";
 import { DictOperations, type ListingOptions } from "./dict-operations.ts";
 import type { DictSource } from "./dict-source.ts";
 import { type Page, pagedIterable } from "./paging.ts";
@@ -29,7 +29,14 @@ export class SyncStore {
     this.backend = source ?? (core.backend as Backend<true>);
     this.ops = new DictOperations(core, this.backend);
     this.fastReader = fastEntryReader(this.backend, core.name);
+    this.keptReader = this.fastReader === undefined ? undefined : fastKeptReader(this.backend, core.name);
   }
+
+  /**
+   * The source's reader of kept primitives (a local view's table), if it has one: tried by the get
+   * trap before `fastReader`, it answers a repeated read of a primitive with no entry object.
+   */
+  readonly keptReader: KeptReader | undefined;
 
   /**
    * The source's fast entry reader for this store, if it has one (see entry-reader.ts): the source

@@ -37,13 +37,21 @@ function isThenable(value: unknown): boolean {
 
 /** A transaction over a dict store's own source: the backend itself, or its local view after a flush. */
 export function directTransactionSource(store: SyncStore): TransactionSource {
-  return {
-    prepare: async () => {
-      await store.core.channel.prepare();
-      return store.backend;
-    },
-    afterConflict: () => store.core.channel.refresh(),
-  };
+  return new DirectTransactionSource(store);
+}
+
+/** See directTransactionSource; a class, so opening a store makes no closures for it. */
+class DirectTransactionSource implements TransactionSource {
+  constructor(private readonly store: SyncStore) {}
+
+  async prepare(): Promise<DictSource> {
+    await this.store.core.channel.prepare();
+    return this.store.backend;
+  }
+
+  afterConflict(): Promise<void> {
+    return this.store.core.channel.refresh();
+  }
 }
 
 /** A transaction for the async API, which has no view: each attempt loads one (the whole store or `filter`). */

@@ -88,6 +88,23 @@ export class EntryTable {
     return this.cursor;
   }
 
+  /**
+   * The primitive a dict read kept for a key live at `now()` (see DecodeCache), or undefined: the
+   * hot path of a view's repeated reads, with no cursor (`now` runs only for a key with an expiry).
+   */
+  keptLive(key: string, now: () => number): unknown {
+    const decoded = this.decoded;
+    if (decoded === undefined) return undefined;
+    const slot = this.slots.get(key);
+    if (slot === undefined) return undefined;
+    const known = decoded[slot];
+    // A marker or frozen record (objects) is not a kept primitive; null is decoded by the caller.
+    if (typeof known === "object") return undefined;
+    const expiry = this.expiries[slot] as number;
+    if (!Number.isNaN(expiry) && expiry <= now()) return undefined;
+    return known;
+  }
+
   valueAt(slot: number): string {
     return this.values[slot] as string;
   }

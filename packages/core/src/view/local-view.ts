@@ -11,7 +11,14 @@ import type {
   LoadFilter,
   WriteOptions,
 } from "../backend.ts";
-import { ENTRY_READER, type EntryReader, type ReaderCarrier } from "../codec/entry-reader.ts";
+import {
+  ENTRY_READER,
+  type EntryReader,
+  KEPT_READER,
+  type KeptReader,
+  type KeptReaderCarrier,
+  type ReaderCarrier,
+} from "../codec/entry-reader.ts";
 import { isStoreError, StoreError } from "../errors.ts";
 import { expiryAt, ttlLeft } from "../expiry.ts";
 import type { DictSource } from "../store/dict-source.ts";
@@ -63,7 +70,7 @@ function keysOf(batch: Batch): string[] {
  * atomic commit at the end of the tick. Every commit brings back what others changed since, so the
  * view refreshes as a side effect.
  */
-export class LocalView implements DictSource, ExitGuarded {
+export class LocalView implements DictSource, ExitGuarded, AtomicChannel {
   private entries = new EntryTable();
   private version = 0;
   private buffered: Batch = emptyBatch();
@@ -86,13 +93,18 @@ export class LocalView implements DictSource, ExitGuarded {
     private readonly wholeListings = false,
   ) {}
 
-  /** The hooks that let atomic operations commit on the backend and keep this view current. */
-  readonly channel: AtomicChannel = {
-    prepare: () => this.flush(),
-    since: () => this.version,
-    absorb: (result) => this.absorb(result),
-    refresh: () => this.refresh(),
-  };
+  // The view is itself the channel of its store's atomic operations (prepare, since, absorb, refresh):
+  // methods on the prototype, so opening a view makes no closures for them.
+
+  /** Commits the buffered writes before an atomic operation reads. */
+  prepare(): Promise<void> {
+    return this.flush();
+  }
+
+  /** The version this view is at: a commit brings back what changed since. */
+  since(): number {
+    return this.version;
+  }
 
   /**
    * Loads the store (or the filtered part) in one round trip: a whole store that a closed view in
@@ -217,6 +229,12 @@ export class LocalView implements DictSource, ExitGuarded {
       return read;
     }
     return (key) => (this.covers(key) ? this.liveEntry(key) : undefined);
+  }
+
+  /** The kept primitive of a live key, else undefined (see KEPT_READER); like entryReader, never throws. */
+  keptReader(): KeptReader {
+    if (this.filter === undefined) return (key) => this.entries.keptLive(key, Date.now);
+    return (key) => (this.covers(key) ? this.entries.keptLive(key, Date.now) : undefined);
   }
 
   has(store: string, key: string): boolean {
@@ -378,7 +396,8 @@ export class LocalView implements DictSource, ExitGuarded {
     this.buffered = { clear: batch.clear, writes, ttls };
   }
 
-  private async absorb(result: CommitResult): Promise<void> {
+  /** Applies a successful commit's result: its version, and what others changed since this view's. */
+  async absorb(result: CommitResult): Promise<void> {
     if (!result.ok) {
       // Plain writes carry no checks, so only a backend bug lands here.
       throw new StoreError(
@@ -505,6 +524,7 @@ export class LocalView implements DictSource, ExitGuarded {
 // The dict's hot path reads a view's entries through this, which never throws: a key outside the
 // view reads as absent there, and the dict's general path (`get`) then throws NOT_LOADED for it.
 (LocalView.prototype.get as ReaderCarrier)[ENTRY_READER] = (source) => (source as LocalView).entryReader();
+(LocalView.prototype.get as KeptReaderCarrier)[KEPT_READER] = (source) => (source as LocalView).keptReader();
 
 function describeFilter(filter: LoadFilter | undefined): string {
   const parts: string[] = [];
