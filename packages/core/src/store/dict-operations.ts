@@ -9,6 +9,8 @@ import { type SetOptions, StoreCore } from "./store-core.ts";
  * Where the dict operations read and write: a synchronous backend, a local view or a transaction
  * overlay (plain values), or any backend for the async API (promises).
  */
+
+const ignoreResult = (): void => undefined;
 export type OperationSource = Pick<Backend, OperationMethod>;
 
 /** The backend methods the dict operations use; every one of them a sync backend answers at once. */
@@ -63,7 +65,8 @@ export class DictOperations {
       text,
       ttlMs === null ? this.noTtl() : { ttlMs, maxKeys: core.limits.maxKeys },
     );
-    return chain(written, () => core.remember(checked, text));
+    // Only a frozen store keeps what it wrote; the others skip making a closure on every write.
+    return core.frozen ? chain(written, () => core.remember(checked, text)) : chain(written, ignoreResult);
   }
 
   has(key: unknown): MaybePromise<boolean> {
