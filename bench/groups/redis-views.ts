@@ -217,6 +217,20 @@ export const cases: BenchCase[] = [
   },
   {
     target: "P6",
+    name: "floor: await ioredis HMGET of the store's meta (the one command a refresh sends)",
+    baselineName: "await ioredis GET",
+    async: true,
+    async setup() {
+      await seed("p6-meta", 10);
+      const { raw, teardown } = rawClient(() => undefined);
+      await raw.set("p6-raw", "1");
+      // The fields the Redis backend's changes() asks when nothing changed (redis-backend.ts).
+      const meta = `${PREFIX}{p6-meta}:s`;
+      return { measured: () => raw.hmget(meta, "v", "o"), baseline: () => raw.get("p6-raw"), teardown };
+    },
+  },
+  {
+    target: "P6",
     name: "await openStore (view), nothing changed since the last open (10,000 keys)",
     baselineName: "await ioredis GET",
     // A reopen takes over the closed view and asks only what changed since (issue 12).
