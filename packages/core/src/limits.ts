@@ -46,20 +46,18 @@ export function checkKey(key: unknown, limits: StoreLimits): string {
       `[@dictstore/core] Keys are strings (or numbers, which become strings); got ${typeof key}.`,
     );
   }
+  if (isValidKeyText(text, limits)) return text;
   if (!text.isWellFormed()) {
     throw new StoreError(
       "INVALID_KEY",
       "[@dictstore/core] The key contains a lone surrogate (it is not well-formed UTF-16), so it could not be stored without aliasing another key.",
     );
   }
-  if (exceedsUtf8(text, limits.maxKeyBytes)) {
-    throw new StoreError(
-      "LIMIT_EXCEEDED",
-      `[@dictstore/core] The key is ${Buffer.byteLength(text)} bytes; the limit is ${limits.maxKeyBytes} (option limits.maxKeyBytes).`,
-      { key: text },
-    );
-  }
-  return text;
+  throw new StoreError(
+    "LIMIT_EXCEEDED",
+    `[@dictstore/core] The key is ${Buffer.byteLength(text)} bytes; the limit is ${limits.maxKeyBytes} (option limits.maxKeyBytes).`,
+    { key: text },
+  );
 }
 
 /** Throws `LIMIT_EXCEEDED` when an encoded value is over the byte limit. */
